@@ -1,0 +1,22 @@
+import type { ContainerRecord, ContainerHandles, ExitStatus } from './container-record.js';
+import type { PodRecord } from '../pod/pod-record.js';
+
+/**
+ * The machinery under a container: rootfs, monitor, process. The container
+ * service owns the state machine and calls these; the implementation goes
+ * through src/native, src/cgroups and the image store only.
+ */
+export interface ContainerRuntime {
+  /** Builds the rootfs and the monitor, with the process created and waiting for start. Undoes its own partial work on failure. */
+  create(container: ContainerRecord, pod: PodRecord): Promise<ContainerHandles>;
+  start(container: ContainerRecord): Promise<void>;
+  signal(container: ContainerRecord, signal: number): Promise<void>;
+  /** Resolves once the process has exited and the monitor recorded it. */
+  waitExit(container: ContainerRecord): Promise<ExitStatus>;
+  /** The recorded exit, if the process has exited (restart recovery). */
+  readExit(container: ContainerRecord): Promise<ExitStatus | undefined>;
+  /** Is the monitor still there (the process may still be waiting for start)? */
+  isAlive(container: ContainerRecord): Promise<boolean>;
+  /** Frees rootfs, cgroup and state; idempotent, also for a half-made container. */
+  remove(container: ContainerRecord): Promise<void>;
+}
