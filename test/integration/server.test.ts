@@ -12,7 +12,7 @@ import { requireTools } from '../helpers/requirements.js';
 import http2 from 'node:http2';
 import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { packageVersion } from '../../src/common/package-info.js';
+import { packageVersion, packageRoot } from '../../src/common/package-info.js';
 
 async function rpcError(p: Promise<unknown>): Promise<ServiceError> {
   try {
@@ -151,6 +151,23 @@ describe('husk serve (gRPC on a unix socket)', function () {
       expect(res.status, service).to.equal('SERVING');
     }
     client.close();
+  });
+
+  it('serves gRPC reflection listing both CRI services', async () => {
+    const reflectionProto = join(packageRoot, 'node_modules/@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
+    const def = loadSync(reflectionProto, { keepCase: true });
+    const Reflection = (loadPackageDefinition(def) as any).grpc.reflection.v1.ServerReflection; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const client = new Reflection(`unix://${husk.socket}`, credentials.createInsecure());
+    const call = client.ServerReflectionInfo();
+    const reply = new Promise<{ list_services_response: { service: { name: string }[] } }>((resolve, reject) => {
+      call.on('data', resolve);
+      call.on('error', reject);
+    });
+    call.write({ list_services: '' });
+    const names = (await reply).list_services_response.service.map((s) => s.name);
+    call.end();
+    client.close();
+    expect(names).to.include.members(['runtime.v1.RuntimeService', 'runtime.v1.ImageService']);
   });
 
   it('accepts a request whose :authority is the socket path, as grpc-go before 1.52 sends it', async () => {
