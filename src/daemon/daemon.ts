@@ -8,6 +8,7 @@ import { isErrno } from '../common/errors.js';
 import { packageVersion } from '../common/package-info.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { RuntimeInfo } from '../runtime/runtime-info.js';
+import { openImageService } from '../image/index.js';
 import { startCriServer, type CriServer } from '../server/grpc-server.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/http-server.js';
 import type { Domains } from '../server/domains.js';
@@ -40,7 +41,8 @@ export async function startDaemon(config: HuskConfig): Promise<RunningDaemon> {
 
     const runtime = new RuntimeInfo(config);
     await runtime.load();
-    const domains: Domains = { runtime };
+    const images = await openImageService(config);
+    const domains: Domains = { runtime, images };
 
     const cri: CriServer = await startCriServer(config.socket, domains);
     let graceMs = 10_000;

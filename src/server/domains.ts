@@ -1,8 +1,9 @@
 // The domain services the handlers call. Handlers reach them through
-// CallContext.domains; a domain that is not built yet is absent, and the
-// RPCs that need it answer UNIMPLEMENTED.
+// CallContext.domains.
 import type { RuntimeInfo } from '../runtime/runtime-info.js';
+import type { ImageService } from '../image/index.js';
 
 export interface Domains {
   runtime: RuntimeInfo;
+  images: ImageService;
 }

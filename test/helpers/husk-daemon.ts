@@ -2,11 +2,11 @@
 // socket, for integration tests over the real gRPC socket.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { packageRoot } from '../../src/common/package-info.js';
 import { connectCri, unary, type CriClients } from '../../src/client/cri-client.js';
+import { freePort } from './free-port.js';
 
 export interface HuskUnderTest {
   dir: string;
@@ -19,21 +19,12 @@ export interface HuskUnderTest {
   cri: CriClients;
   /** Everything the daemon wrote to stdout and stderr so far. */
   output(): string;
+  /** Resolves when the daemon exits, without signalling it. */
+  waitExit(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Sends `signal` and waits for the exit; resolves with the exit code and signal. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Removes the temp directory (after stop). */
   cleanup(): void;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Spawns `husk serve` (through tsx, from the sources under test). */
@@ -75,6 +66,7 @@ export async function startHusk(extraToml = '', opts: { dir?: string } = {}): Pr
     proc,
     cri,
     output: () => out,
+    waitExit: () => exited,
     async stop(signal = 'SIGTERM') {
       cri.close();
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);

@@ -3,11 +3,11 @@
 // htpasswd auth, stopped by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
+import { freePort } from './free-port.js';
 
 export const REGISTRY_BINARY = '/usr/bin/docker-registry';
 
@@ -26,17 +26,6 @@ export interface TestRegistry {
   output(): string;
   /** Kills the registry by PID, waits for it, and removes its temp dir. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function configYaml(dir: string, port: number, withAuth: boolean): string {

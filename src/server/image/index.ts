@@ -1,4 +1,9 @@
-// ImageService RPCs husk has built. Every other RPC answers UNIMPLEMENTED.
+// ImageService RPCs.
 import type { ImageHandlers } from '../rpc-types.js';
+import { PullImage } from './pull-image.js';
+import { ImageStatus } from './image-status.js';
+import { ListImages, StreamImages } from './list-images.js';
+import { RemoveImage } from './remove-image.js';
+import { ImageFsInfo } from './image-fs-info.js';
 
-export const imageHandlers: ImageHandlers = {};
+export const imageHandlers: ImageHandlers = { PullImage, ImageStatus, ListImages, StreamImages, RemoveImage, ImageFsInfo };
