@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fromAddonError } from './errors.js';
-import { findProjectFile } from './paths.js';
+import { packageRoot } from '../common/package-info.js';
 
 export interface RawStatfs {
   type: number;
@@ -81,7 +81,7 @@ const ADDON_ABI = 1;
 /** HUSK_ADDON overrides; else native/out/husk.node in the project (works from src/ and dist/). */
 export function addonPath(): string {
   const override = process.env.HUSK_ADDON;
-  return override ? resolve(override) : findProjectFile(join('native', 'out', 'husk.node'));
+  return override ? resolve(override) : join(packageRoot, 'native', 'out', 'husk.node');
 }
 
 function translateErrors(raw: RawAddon): RawAddon {

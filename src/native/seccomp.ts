@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { InvalidArgumentError } from '../common/errors.js';
 import { writeFileAtomic } from '../common/atomic-write.js';
 import { addon } from './addon.js';
-import { findProjectFile } from './paths.js';
+import { packageRoot } from '../common/package-info.js';
 import { resolveSeccompProfile, validateSeccompProfile, type ResolveContext, type SeccompProfile, type ValidateOptions } from './seccomp-profile.js';
 
-export const RUNTIME_DEFAULT_PROFILE_PATH = findProjectFile(join('config', 'seccomp', 'runtime-default.json'));
+export const RUNTIME_DEFAULT_PROFILE_PATH = join(packageRoot, 'config', 'seccomp', 'runtime-default.json');
 
 /** One classic-BPF instruction (struct sock_filter) is 8 bytes. */
 export const SOCK_FILTER_SIZE = 8;
