@@ -7,11 +7,9 @@ import { log, setLogLevel } from '../log/logger.js';
 import { isErrno } from '../common/errors.js';
 import { packageVersion } from '../common/package-info.js';
 import { acquireLock, type HeldLock } from './lock.js';
-import { RuntimeInfo } from '../runtime/runtime-info.js';
-import { openImageService } from '../image/index.js';
+import { openDomains } from './domains.js';
 import { startCriServer, type CriServer } from '../server/grpc-server.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/http-server.js';
-import type { Domains } from '../server/domains.js';
 
 export interface RunningDaemon {
   metricsAddress?: string;
@@ -39,10 +37,8 @@ export async function startDaemon(config: HuskConfig): Promise<RunningDaemon> {
     });
     await removeStaleSocket(config.socket);
 
-    const runtime = new RuntimeInfo(config);
-    await runtime.load();
-    const images = await openImageService(config);
-    const domains: Domains = { runtime, images };
+    const domains = await openDomains(config);
+    undo.push(async () => domains.events.close());
 
     const cri: CriServer = await startCriServer(config.socket, domains);
     let graceMs = 10_000;

@@ -19,7 +19,7 @@ export function encodeFrame(type: number, payload: Buffer = Buffer.alloc(0)): Bu
 
 /** Splits a byte stream into frames; keeps partial input between calls. */
 export class FrameDecoder {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
 
   push(chunk: Buffer): { type: number; payload: Buffer }[] {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
@@ -89,14 +89,10 @@ export async function attach(stateDir: string, timeoutMs = 10_000): Promise<Atta
   const stdin = new Writable({
     write(chunk: Buffer, _enc, cb) {
       if (sock.destroyed) return cb();
-      for (let off = 0; off < chunk.length; off += MAX_PAYLOAD) {
-        const ok = sock.write(encodeFrame(FRAME.stdin, chunk.subarray(off, off + MAX_PAYLOAD)));
-        if (off + MAX_PAYLOAD >= chunk.length) {
-          if (ok) cb();
-          else sock.once('drain', () => cb());
-        }
-      }
-      if (chunk.length === 0) cb();
+      let ok = true;
+      for (let off = 0; off < chunk.length; off += MAX_PAYLOAD) ok = sock.write(encodeFrame(FRAME.stdin, chunk.subarray(off, off + MAX_PAYLOAD)));
+      if (ok) cb();
+      else sock.once('drain', () => cb());
     },
     final(cb) {
       if (!sock.destroyed) sock.write(encodeFrame(FRAME.closeStdin));

@@ -1,0 +1,228 @@
+// Containers through husk-monitor: a rootfs overlaid from the image's layers,
+// the pod's namespaces, the request's security context, a cgroup of its own.
+// The monitor holds the container; this side only describes it and asks.
+import { mkdir, rm, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HuskConfig } from '../config/config.js';
+import { InvalidArgumentError, isErrno, NotFoundError } from '../common/errors.js';
+import type { CgroupManager } from '../cgroups/index.js';
+import { fromCriResources } from '../cgroups/index.js';
+import type { ImageService } from '../image/index.js';
+import {
+  runtimeDefaultProfile,
+  loadLocalhostProfile,
+  writeSeccompBpf,
+  seccompFilterFlags,
+  pidfdOpen,
+  waitForPidfdExit,
+  closePidfd,
+  isNativeError,
+} from '../native/index.js';
+import { createContainer, startContainer, signalContainer, readExitFile, monitorState } from '../native/monitor.js';
+import { withDefaults, capabilitySets, defaultDevices, type ContainerSpec, type MountSpec, type DeviceSpec, type NamespaceSpec } from '../native/spec.js';
+import type { PodRecord } from '../pod/pod-record.js';
+import type { ContainerRecord, ContainerHandles, ExitStatus } from './container-record.js';
+import type { ContainerRuntime } from './container-runtime.js';
+import { processArgs, mergeEnv, workingDir } from './process-args.js';
+import { parsePasswd, parseGroup, resolveUser } from './user.js';
+import { readImageFile } from './image-files.js';
+import { containerCapabilities } from './capabilities.js';
+
+export class NativeContainerRuntime implements ContainerRuntime {
+  constructor(
+    private readonly config: HuskConfig,
+    private readonly cgroups: CgroupManager,
+    private readonly images: Pick<ImageService, 'get' | 'layerPaths'>,
+  ) {}
+
+  private layerDir(c: ContainerRecord): string {
+    return join(this.config.root, 'containers', c.id);
+  }
+
+  private cgroupPathOf(c: ContainerRecord, pod: PodRecord): string {
+    return this.cgroups.containerPath(pod.handles?.cgroupPath ?? this.cgroups.podPath(pod.spec.cgroupParent), c.id);
+  }
+
+  async create(c: ContainerRecord, pod: PodRecord): Promise<ContainerHandles> {
+    const image = this.images.get(c.imageId);
+    if (!image) throw new NotFoundError('image', c.imageRef);
+    const layers = this.images.layerPaths(image);
+    const spec = c.spec;
+    const sec = spec.security;
+
+    const [passwd, group] = await Promise.all([readImageFile(layers, 'etc/passwd'), readImageFile(layers, 'etc/group')]);
+    const user = resolveUser(
+      { runAsUser: sec.runAsUser, runAsUsername: sec.runAsUsername, runAsGroup: sec.runAsGroup, supplementalGroups: sec.supplementalGroups, imageUser: image.runtime.user },
+      parsePasswd(passwd),
+      parseGroup(group),
+    );
+    const args = processArgs(spec.command, spec.args, image.runtime);
+    if (args.length === 0) throw new InvalidArgumentError('config.command', 'is empty and the image has no ENTRYPOINT or CMD');
+    let env = mergeEnv(image.runtime.env, spec.env);
+    if (!env.some((e) => e.startsWith('HOME='))) env = [...env, `HOME=${user.home}`];
+
+    const caps = containerCapabilities(sec.addCapabilities, sec.dropCapabilities, sec.privileged);
+    const layerDir = this.layerDir(c);
+    await mkdir(join(layerDir, 'upper'), { recursive: true, mode: 0o755 });
+    await mkdir(join(layerDir, 'work'), { recursive: true, mode: 0o700 });
+    await mkdir(join(c.stateDir, 'rootfs'), { recursive: true, mode: 0o755 });
+
+    const cgroupPath = this.cgroupPathOf(c, pod);
+    await this.cgroups.create(cgroupPath, fromCriResources(spec.resources));
+    try {
+      let seccompBpfPath: string | undefined;
+      let seccompFlags: number | undefined;
+      if (!sec.privileged && sec.seccomp.type !== 'unconfined') {
+        const profile = sec.seccomp.type === 'runtime-default' ? runtimeDefaultProfile() : await loadLocalhostProfile(sec.seccomp.path, { field: 'config.linux.security_context.seccomp.localhost_ref' });
+        seccompBpfPath = join(c.stateDir, 'seccomp.bpf');
+        await writeSeccompBpf(profile, seccompBpfPath, { capabilities: caps });
+        seccompFlags = seccompFilterFlags(profile);
+      }
+      const memory = this.cgroups.memoryDir(cgroupPath);
+      const containerSpec: ContainerSpec = withDefaults({
+        id: c.id,
+        stateDir: c.stateDir,
+        logPath: c.logPath || undefined,
+        rootfs: {
+          path: join(c.stateDir, 'rootfs'),
+          readonly: sec.readonlyRootfs,
+          overlay: { lowerdirs: [...layers].reverse(), upperdir: join(layerDir, 'upper'), workdir: join(layerDir, 'work') },
+        },
+        process: {
+          args,
+          env,
+          cwd: workingDir(spec.workingDir, image.runtime),
+          user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+          terminal: spec.tty,
+          stdin: spec.stdin,
+          stdinOnce: spec.stdinOnce,
+          capabilities: capabilitySets(caps),
+          noNewPrivileges: sec.noNewPrivs,
+          oomScoreAdj: spec.resources?.oom_score_adj ? Number(spec.resources.oom_score_adj) : undefined,
+          seccompBpfPath,
+          seccompFlags,
+        },
+        hostname: pod.spec.hostname,
+        namespaces: this.namespaces(c, pod),
+        mounts: await this.mounts(c, pod),
+        devices: [...defaultDevices(), ...(await this.devices(c))],
+        ...(sec.privileged ? { maskedPaths: [], readonlyPaths: [] } : {}),
+        ...(sec.maskedPaths.length ? { maskedPaths: sec.maskedPaths } : {}),
+        ...(sec.readonlyPaths.length ? { readonlyPaths: sec.readonlyPaths } : {}),
+        cgroupDirs: this.cgroups.procDirs(cgroupPath),
+        oom: { version: memory.version, memoryCgroupDir: memory.dir },
+      });
+      c.user = { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids };
+      const created = await createContainer(containerSpec);
+      return { pid: created.pid, monitorPid: created.monitorPid, rootfs: containerSpec.rootfs.path, cgroupPath };
+    } catch (e) {
+      await this.cgroups.remove(cgroupPath).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private namespaces(c: ContainerRecord, pod: PodRecord): NamespaceSpec[] {
+    const h = pod.handles ?? { cgroupPath: '' };
+    const out: NamespaceSpec[] = [{ type: 'mnt' }];
+    // A namespace the pod shares with the node is simply not created: the process keeps the host's.
+    if (h.netnsPath) out.push({ type: 'net', path: h.netnsPath });
+    if (h.ipcnsPath) out.push({ type: 'ipc', path: h.ipcnsPath });
+    out.push(h.utsnsPath ? { type: 'uts', path: h.utsnsPath } : { type: 'uts' });
+    const pid = c.spec.security.pidNamespace;
+    if (pid === 'pod' && h.pidnsPath) out.push({ type: 'pid', path: h.pidnsPath });
+    else if (pid === 'target') out.push({ type: 'pid', path: `/proc/${this.targetPid(c)}/ns/pid` });
+    else if (pid !== 'node') out.push({ type: 'pid' });
+    return out;
+  }
+
+  private targetPid(c: ContainerRecord): number {
+    throw new InvalidArgumentError('config.linux.security_context.namespace_options.target_id', `pid namespace targets are not supported yet (target "${c.spec.security.targetId}")`);
+  }
+
+  private async mounts(c: ContainerRecord, pod: PodRecord): Promise<MountSpec[]> {
+    const out: MountSpec[] = [];
+    const etc = (name: string) => ({ destination: `/etc/${name}`, type: 'bind', source: join(pod.stateDir, name), options: ['rbind', 'rprivate', 'ro'] });
+    if (pod.spec.namespaces.network === 'pod') out.push(etc('hostname'), etc('hosts'));
+    out.push(etc('resolv.conf'));
+    if (c.spec.security.privileged) out.push({ destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev'] });
+    for (const [i, m] of c.spec.mounts.entries()) {
+      let source: string;
+      try {
+        source = await realpath(m.hostPath); // kubelet hands symlinked host paths; bind their target
+      } catch (e) {
+        if (isErrno(e, 'ENOENT')) throw new InvalidArgumentError(`config.mounts[${i}].host_path`, `"${m.hostPath}" does not exist`);
+        throw e;
+      }
+      out.push({ destination: m.containerPath, type: 'bind', source, options: ['rbind', m.propagation, m.recursiveReadOnly ? 'rro' : m.readonly ? 'ro' : 'rw'] });
+    }
+    return out;
+  }
+
+  private async devices(c: ContainerRecord): Promise<DeviceSpec[]> {
+    const out: DeviceSpec[] = [];
+    for (const [i, d] of c.spec.devices.entries()) {
+      const st = await stat(d.hostPath).catch((e: unknown) => {
+        if (isErrno(e, 'ENOENT')) throw new InvalidArgumentError(`config.devices[${i}].host_path`, `"${d.hostPath}" does not exist`);
+        throw e;
+      });
+      const type = st.isCharacterDevice() ? 'c' : st.isBlockDevice() ? 'b' : st.isFIFO() ? 'p' : undefined;
+      if (!type) throw new InvalidArgumentError(`config.devices[${i}].host_path`, `"${d.hostPath}" is not a device`);
+      out.push({ path: d.containerPath, type, major: Math.floor(st.rdev / 256) & 0xfff, minor: (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00), fileMode: st.mode & 0o777, uid: 0, gid: 0 });
+    }
+    return out;
+  }
+
+  start(c: ContainerRecord): Promise<void> {
+    return startContainer(c.stateDir);
+  }
+
+  async signal(c: ContainerRecord, signal: number): Promise<void> {
+    try {
+      await signalContainer(c.stateDir, signal);
+    } catch (e) {
+      // The process (or its monitor) is already gone: nothing left to signal.
+      if (isNativeError(e, 'ESRCH') || isNativeError(e, 'ENOENT') || isNativeError(e, 'ECONNREFUSED')) return;
+      throw e;
+    }
+  }
+
+  async waitExit(c: ContainerRecord): Promise<ExitStatus> {
+    const monitorPid = c.handles?.monitorPid;
+    if (monitorPid) {
+      let fd: number | undefined;
+      try {
+        fd = pidfdOpen(monitorPid);
+      } catch (e) {
+        if (!isNativeError(e, 'ESRCH')) throw e;
+      }
+      if (fd !== undefined) {
+        try {
+          await waitForPidfdExit(fd);
+        } finally {
+          closePidfd(fd);
+        }
+      }
+    }
+    const exit = await readExitFile(c.stateDir);
+    if (!exit) throw new Error(`monitor of ${c.id} exited without an exit record`);
+    return exit;
+  }
+
+  readExit(c: ContainerRecord): Promise<ExitStatus | undefined> {
+    return readExitFile(c.stateDir);
+  }
+
+  async isAlive(c: ContainerRecord): Promise<boolean> {
+    try {
+      await monitorState(c.stateDir);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async remove(c: ContainerRecord): Promise<void> {
+    if (c.handles?.cgroupPath) await this.cgroups.remove(c.handles.cgroupPath);
+    await rm(this.layerDir(c), { recursive: true, force: true });
+  }
+}

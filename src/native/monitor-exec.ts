@@ -1,0 +1,115 @@
+// husk-monitor exec: a command in a running container's namespaces and
+// cgroup. The monitor reports on fd 3: {"pid":N} once the command runs, or
+// {"error":...}; then it exits with the command's code (128+signal if killed).
+// Killing the exec monitor kills the command (PR_SET_PDEATHSIG).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { writeFileAtomic } from '../common/atomic-write.js';
+import { MonitorError, monitorErrorFromReport } from './monitor-errors.js';
+import type { ExecSpec } from './spec.js';
+
+export interface ExecOptions {
+  monitorPath?: string;
+  /** Where the short-lived spec file goes; default the OS temp dir. */
+  specDir?: string;
+  /** 'pipe' (default) gives stdin/stdout/stderr streams; 'inherit' passes ours. */
+  stdio?: 'pipe' | 'inherit';
+}
+
+export interface ExecHandle {
+  /** Host pid of the command. */
+  pid: number;
+  monitor: ChildProcess;
+  stdin: Writable | null;
+  stdout: Readable | null;
+  stderr: Readable | null;
+  /** The command's exit code (128+signal when a signal ended it). */
+  exit: Promise<number>;
+  /** SIGKILLs the exec monitor, which takes the command with it. */
+  kill(): void;
+}
+
+async function monitorBinary(options: ExecOptions): Promise<string> {
+  if (options.monitorPath) return options.monitorPath;
+  const { monitorBinaryPath } = await import('./monitor.js');
+  return monitorBinaryPath();
+}
+
+/** Starts the command; resolves once it runs, rejects with a MonitorError when setup or execve failed. */
+export async function execInContainer(spec: ExecSpec, options: ExecOptions = {}): Promise<ExecHandle> {
+  const specPath = join(options.specDir ?? tmpdir(), `husk-exec-${randomBytes(8).toString('hex')}.json`);
+  await writeFileAtomic(specPath, JSON.stringify(spec), 0o600);
+  const io = options.stdio ?? 'pipe';
+  const child = spawn(await monitorBinary(options), ['exec', specPath, '--status-fd', '3'], { stdio: [io, io, io, 'pipe'] });
+  const status = child.stdio[3] as Readable;
+  const exit = new Promise<number>((resolve) => {
+    child.once('close', (code, signal) => resolve(code ?? 128 + (signal ? osSignal(signal) : 0)));
+  });
+  try {
+    const first = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      status.setEncoding('utf8');
+      const onData = (d: string): void => {
+        buf += d;
+        const nl = buf.indexOf('\n');
+        if (nl >= 0) {
+          status.off('data', onData);
+          resolve(buf.slice(0, nl));
+        }
+      };
+      status.on('data', onData);
+      child.once('error', (e) => reject(new MonitorError('spawn monitor', 0, e.message)));
+      void exit.then((code) => reject(new MonitorError('exec', 0, `the exec monitor exited (${code}) before the command ran`)));
+    });
+    const parsed = JSON.parse(first) as { pid?: number; error?: { step?: unknown; errno?: unknown; message?: unknown } };
+    if (parsed.error) throw monitorErrorFromReport(parsed.error);
+    if (typeof parsed.pid !== 'number') throw new MonitorError('exec', 71, `unexpected exec monitor output: ${first}`);
+    status.resume();
+    return {
+      pid: parsed.pid,
+      monitor: child,
+      stdin: child.stdin,
+      stdout: child.stdout,
+      stderr: child.stderr,
+      exit,
+      kill: () => child.kill('SIGKILL'),
+    };
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  } finally {
+    await unlink(specPath).catch(() => undefined);
+  }
+}
+
+function osSignal(name: NodeJS.Signals): number {
+  const table: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGHUP: 1 };
+  return table[name] ?? 0;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: Buffer;
+  timedOut: boolean;
+}
+
+/** ExecSync: runs the command to completion (or kills it after timeoutMs) and collects its output. */
+export async function execInContainerCapture(spec: ExecSpec, options: ExecOptions & { input?: string | Buffer; timeoutMs?: number } = {}): Promise<ExecResult> {
+  const handle = await execInContainer(spec, { ...options, stdio: 'pipe' });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  handle.stdout!.on('data', (d: Buffer) => out.push(d));
+  handle.stderr!.on('data', (d: Buffer) => err.push(d));
+  handle.stdin!.on('error', () => undefined);
+  handle.stdin!.end(options.input ?? '');
+  let timedOut = false;
+  const timer = options.timeoutMs ? setTimeout(() => ((timedOut = true), handle.kill()), options.timeoutMs) : undefined;
+  const exitCode = await handle.exit;
+  if (timer) clearTimeout(timer);
+  return { exitCode, stdout: Buffer.concat(out), stderr: Buffer.concat(err), timedOut };
+}
