@@ -1,0 +1,116 @@
+// Builders and waits for RuntimeService integration tests: a husk daemon with
+// a CNI bridge network of its own, the test registry's images, CRI requests.
+import { readFileSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { startHusk, type HuskUnderTest } from '../../helpers/husk-daemon.js';
+import { unary } from '../../../src/client/cri-client.js';
+
+export interface RuntimeEnv {
+  husk: HuskUnderTest;
+  bridge: string;
+  subnet: string;
+  logDir: string;
+  pod(name: string, extra?: Record<string, unknown>): Promise<string>;
+  container(podId: string, name: string, command: string[], extra?: Record<string, unknown>): Promise<string>;
+  /** kill -9 the daemon (containers keep running), run `whileDown`, start a new daemon on the same roots. */
+  crashAndRestart(whileDown?: () => Promise<void>): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** A husk with its own bridge network (unique name and subnet) and the busybox test image pulled. */
+export async function runtimeEnv(image: string): Promise<RuntimeEnv> {
+  const tag = randomBytes(3).toString('hex');
+  const bridge = `husk-r-${tag}`;
+  const subnet = `10.${100 + (parseInt(tag.slice(0, 2), 16) % 100)}.${parseInt(tag.slice(2, 4), 16)}`;
+  const husk = await startHusk('', {});
+  const netDir = join(husk.dir, 'cni');
+  mkdirSync(netDir, { recursive: true });
+  writeFileSync(
+    join(netDir, '10-husk-test.conflist'),
+    JSON.stringify({
+      cniVersion: '1.0.0',
+      name: `husk-test-${tag}`,
+      plugins: [
+        { type: 'bridge', bridge, isGateway: true, hairpinMode: true, ipam: { type: 'host-local', ranges: [[{ subnet: `${subnet}.0/24` }]], dataDir: join(husk.dir, 'ipam') } },
+        { type: 'portmap', capabilities: { portMappings: true }, snat: true },
+      ],
+    }),
+  );
+  // The daemon looks plugins up in bin_dirs: point them at Debian's.
+  const binDir = join(husk.dir, 'cni-bin');
+  mkdirSync(binDir, { recursive: true });
+  for (const p of ['bridge', 'host-local', 'portmap', 'loopback']) execFileSync('ln', ['-sf', `/usr/lib/cni/${p}`, join(binDir, p)]);
+  const logDir = join(husk.dir, 'logs');
+  await unary(husk.cri.image, 'PullImage', { image: { image } });
+
+  const env: RuntimeEnv = {
+    husk,
+    bridge,
+    subnet,
+    logDir,
+    async pod(name, extra = {}) {
+      const res = await unary(env.husk.cri.runtime, 'RunPodSandbox', { config: podConfig(name, logDir, extra) });
+      return res.pod_sandbox_id;
+    },
+    async container(podId, name, command, extra = {}) {
+      const res = await unary(env.husk.cri.runtime, 'CreateContainer', {
+        pod_sandbox_id: podId,
+        config: { metadata: { name }, image: { image }, command, log_path: `${name}.log`, ...extra },
+        sandbox_config: podConfig('unused', logDir),
+      });
+      return res.container_id;
+    },
+    async crashAndRestart(whileDown) {
+      await env.husk.stop('SIGKILL');
+      await whileDown?.();
+      env.husk = await startHusk('', { dir: env.husk.dir });
+    },
+    async cleanup() {
+      const husk = env.husk;
+      const pods = await unary(husk.cri.runtime, 'ListPodSandbox', {}).catch(() => ({ items: [] as { id: string }[] }));
+      for (const p of pods.items) await unary(husk.cri.runtime, 'RemovePodSandbox', { pod_sandbox_id: p.id }).catch(() => undefined);
+      await husk.stop();
+      try {
+        execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
+      } catch {
+        // no pod ever made it
+      }
+      rmSync(husk.dir, { recursive: true, force: true });
+    },
+  };
+  return env;
+}
+
+export function podConfig(name: string, logDir: string, extra: Record<string, unknown> = {}) {
+  return {
+    metadata: { name, namespace: 'husk-test', uid: `${name}-uid`, attempt: 0 },
+    hostname: name,
+    log_directory: join(logDir, name),
+    labels: { app: name },
+    ...extra,
+  };
+}
+
+/** Polls until `fn` returns a value (not undefined) or the time is up. */
+export async function eventually<T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The text of a CRI log file (the message part of each line, partials joined). */
+export function logText(path: string): string {
+  if (!existsSync(path)) return '';
+  let out = '';
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const m = /^\S+ (stdout|stderr) ([PF]) (.*)$/.exec(line);
+    if (m) out += m[3] + (m[2] === 'F' ? '\n' : '');
+  }
+  return out;
+}

@@ -1,0 +1,194 @@
+// The RuntimeService lifecycle through a real `husk serve`: pods on a CNI
+// bridge, containers from the test registry's busybox image, observed from
+// inside the containers and from the host.
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { status as Code, type ServiceError } from '@grpc/grpc-js';
+import { unary } from '../../../src/client/cri-client.js';
+import { requireImageEnv, sharedRegistry, stopRegistries } from '../image/image-env.js';
+import { requireTools, requireFile } from '../../helpers/requirements.js';
+import { freePort } from '../../helpers/free-port.js';
+import { runtimeEnv, eventually, logText, type RuntimeEnv } from './cri-fixtures.js';
+
+async function rpcError(p: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as ServiceError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('pods and containers over gRPC (real namespaces, CNI, monitor)', function () {
+  this.timeout(120_000);
+  let env: RuntimeEnv;
+  let image: string;
+
+  before(async function () {
+    requireImageEnv(this);
+    requireTools(this, 'ip', 'iptables');
+    requireFile(this, '/usr/lib/cni/bridge', "Debian's containernetworking-plugins");
+    requireFile(this, 'native/out/husk-monitor', 'the monitor; build it with `make -C native`');
+    const reg = await sharedRegistry();
+    image = `${reg.registry.host}/husk-test/busybox:latest`;
+    env = await runtimeEnv(image);
+  });
+  after(async () => {
+    await env?.cleanup();
+    await stopRegistries();
+  });
+
+  const rt = () => env.husk.cri.runtime;
+  const status = async (id: string) => (await unary(rt(), 'ContainerStatus', { container_id: id })).status!;
+  const exited = (id: string) => eventually(async () => ((await status(id)).state === 2 ? status(id) : undefined), `container ${id} to exit`);
+
+  it('runs a pod with an IP on the bridge and a container whose output lands in its CRI log', async () => {
+    const pod = await env.pod('hello');
+    const podStatus = (await unary(rt(), 'PodSandboxStatus', { pod_sandbox_id: pod })).status!;
+    expect(podStatus.state).to.equal(0);
+    expect(podStatus.network!.ip).to.match(new RegExp(`^${env.subnet.replace(/\./g, '\\.')}\\.\\d+$`));
+    const ctr = await env.container(pod, 'main', ['/bin/sh', '-c', 'echo hello from $(hostname); echo to-stderr >&2; exit 3']);
+    expect((await status(ctr)).state).to.equal(0); // CREATED
+    await unary(rt(), 'StartContainer', { container_id: ctr });
+    const st = await exited(ctr);
+    expect(st).to.deep.include({ exit_code: 3, reason: 'Error' });
+    expect(Number(st.finished_at)).to.be.greaterThan(Number(st.started_at));
+    expect(st.log_path).to.equal(join(env.logDir, 'hello', 'main.log'));
+    const log = logText(st.log_path);
+    expect(log).to.contain('hello from hello\n');
+    expect(log).to.contain('to-stderr\n');
+  });
+
+  it('lets pods reach each other over their IPs, and a hostPort on 127.0.0.1', async () => {
+    const hostPort = await freePort();
+    const server = await env.pod('server', { port_mappings: [{ protocol: 0, container_port: 8080, host_port: hostPort }] });
+    const serverIp = (await unary(rt(), 'PodSandboxStatus', { pod_sandbox_id: server })).status!.network!.ip;
+    const httpd = await env.container(server, 'httpd', ['/bin/sh', '-c', 'mkdir -p /www && echo served-by-husk > /www/index.html && exec httpd -f -p 8080 -h /www']);
+    await unary(rt(), 'StartContainer', { container_id: httpd });
+    const body = await eventually(async () => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${hostPort}/index.html`);
+        return res.ok ? res.text() : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 'the hostPort to answer');
+    expect(body).to.equal('served-by-husk\n');
+
+    const client = await env.pod('client');
+    const wget = await env.container(client, 'wget', ['/bin/sh', '-c', `wget -q -O - http://${serverIp}:8080/index.html`]);
+    await unary(rt(), 'StartContainer', { container_id: wget });
+    const st = await exited(wget);
+    expect(st.exit_code).to.equal(0);
+    expect(logText(st.log_path)).to.equal('served-by-husk\n');
+  });
+
+  it('applies the security context, as seen from inside the container', async () => {
+    const pod = await env.pod('secure');
+    const probe = 'id; grep -E "^(CapEff|CapBnd|NoNewPrivs)" /proc/self/status; touch /rootfs-write 2>&1 || echo ro-rootfs; echo pid1=$(cat /proc/1/comm)';
+    const ctr = await env.container(pod, 'probe', ['/bin/sh', '-c', probe], {
+      linux: {
+        security_context: {
+          run_as_user: { value: 1002 },
+          run_as_group: { value: 1003 },
+          supplemental_groups: [2000],
+          readonly_rootfs: true,
+          no_new_privs: true,
+          capabilities: { drop_capabilities: ['ALL'], add_capabilities: ['NET_BIND_SERVICE'] },
+        },
+      },
+    });
+    await unary(rt(), 'StartContainer', { container_id: ctr });
+    const st = await exited(ctr);
+    const out = logText(st.log_path);
+    expect(out).to.match(/uid=1002\(tester\) gid=1003\(grp\) groups=.*2000/);
+    expect(out).to.match(/CapBnd:\s+0000000000000400/); // only CAP_NET_BIND_SERVICE (bit 10)
+    expect(out).to.match(/CapEff:\s+0000000000000000/); // a non-root user keeps none effective
+    expect(out).to.match(/NoNewPrivs:\s+1/);
+    expect(out).to.contain('ro-rootfs');
+    expect(out).to.contain('pid1=sh');
+    expect((await status(ctr)).user!.linux).to.deep.include({ uid: '1002', gid: '1003' });
+  });
+
+  it('stops with the stop signal, then SIGKILL after the timeout', async () => {
+    const pod = await env.pod('stopper');
+    const polite = await env.container(pod, 'polite', ['/bin/sh', '-c', 'trap "echo got-term; exit 0" TERM; while true; do sleep 0.1; done']);
+    const stubborn = await env.container(pod, 'stubborn', ['/bin/sh', '-c', 'trap "" TERM; while true; do sleep 0.1; done']);
+    for (const c of [polite, stubborn]) await unary(rt(), 'StartContainer', { container_id: c });
+    await new Promise((r) => setTimeout(r, 300));
+    await unary(rt(), 'StopContainer', { container_id: polite, timeout: 10 });
+    expect(await status(polite)).to.deep.include({ state: 2, exit_code: 0, reason: 'Completed' });
+    expect(logText((await status(polite)).log_path)).to.contain('got-term');
+    await unary(rt(), 'StopContainer', { container_id: stubborn, timeout: 1 });
+    expect(await status(stubborn)).to.deep.include({ state: 2, exit_code: 137 });
+    await unary(rt(), 'StopContainer', { container_id: stubborn, timeout: 1 }); // idempotent
+  });
+
+  it('reports lifecycle events on GetContainerEvents', async () => {
+    const call = rt().GetContainerEvents({});
+    const seen: { id: string; type: number }[] = [];
+    call.on('data', (e: { container_id: string; container_event_type: number }) => seen.push({ id: e.container_id, type: e.container_event_type }));
+    call.on('error', () => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    const pod = await env.pod('evented');
+    const ctr = await env.container(pod, 'short', ['/bin/true']);
+    await unary(rt(), 'StartContainer', { container_id: ctr });
+    await exited(ctr);
+    await unary(rt(), 'RemoveContainer', { container_id: ctr });
+    await eventually(() => (seen.filter((e) => e.id === ctr).length >= 4 ? true : undefined), 'four container events');
+    call.cancel();
+    expect(seen.filter((e) => e.id === ctr).map((e) => e.type)).to.deep.equal([0, 1, 2, 3]);
+    expect(seen.filter((e) => e.id === pod).map((e) => e.type)).to.deep.equal([0, 1]);
+  });
+
+  it('answers ALREADY_EXISTS for a pod name still reserved, NOT_FOUND for unknown IDs', async () => {
+    await env.pod('twice');
+    const dup = await rpcError(env.pod('twice'));
+    expect(dup.code).to.equal(Code.ALREADY_EXISTS);
+    expect((await rpcError(unary(rt(), 'ContainerStatus', { container_id: 'ffffffffffff' }))).code).to.equal(Code.NOT_FOUND);
+    expect((await rpcError(env.container('ffffffffffff', 'x', ['/bin/true']))).code).to.equal(Code.NOT_FOUND);
+    await unary(rt(), 'RemovePodSandbox', { pod_sandbox_id: 'ffffffffffff' }); // unknown is fine
+  });
+
+  it('rejects bad requests naming the field and leaves nothing behind', async () => {
+    const pod = await env.pod('strict');
+    const before = { containers: readdirSync(join(env.husk.state, 'containers')).length, mounts: execFileSync('cat', ['/proc/self/mountinfo'], { encoding: 'utf8' }).split('\n').length };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ log_path: '../../../etc/evil.log' }, 'config.log_path'],
+      [{ mounts: [{ container_path: '/data', host_path: 'relative/path' }] }, 'config.mounts[0].host_path'],
+      [{ mounts: [{ container_path: '/data', host_path: '/no/such/dir/husk' }] }, 'config.mounts[0].host_path'],
+      [{ working_dir: '../x' }, 'config.working_dir'],
+    ];
+    for (const [extra, field] of cases) {
+      const err = await rpcError(env.container(pod, 'bad', ['/bin/true'], extra));
+      expect(err.code, field).to.equal(Code.INVALID_ARGUMENT);
+      expect(err.details).to.match(new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}: `));
+    }
+    const noMeta = await rpcError(unary(rt(), 'RunPodSandbox', { config: { metadata: null } }));
+    expect(noMeta).to.deep.include({ code: Code.INVALID_ARGUMENT });
+    expect(noMeta.details).to.match(/^config\.metadata: /);
+    const missingBinary = await rpcError(env.container(pod, 'nobin', ['/no/such/binary']));
+    expect(missingBinary.details).to.contain('/no/such/binary');
+    expect(readdirSync(join(env.husk.state, 'containers')).length).to.equal(before.containers);
+    expect(execFileSync('cat', ['/proc/self/mountinfo'], { encoding: 'utf8' }).split('\n').length).to.equal(before.mounts);
+    expect(existsSync('/etc/evil.log')).to.equal(false);
+  });
+
+  it('stops and removes a pod with its containers and network, idempotently', async () => {
+    const pod = await env.pod('goner');
+    const ctr = await env.container(pod, 'sleeper', ['/bin/sleep', '3600']);
+    await unary(rt(), 'StartContainer', { container_id: ctr });
+    const netns = JSON.parse((await unary(rt(), 'PodSandboxStatus', { pod_sandbox_id: pod, verbose: true })).info.info!).namespaces.netnsPath as string;
+    expect(existsSync(netns)).to.equal(true);
+    await unary(rt(), 'StopPodSandbox', { pod_sandbox_id: pod });
+    expect((await status(ctr)).state).to.equal(2);
+    expect((await unary(rt(), 'PodSandboxStatus', { pod_sandbox_id: pod })).status!.state).to.equal(1);
+    await unary(rt(), 'StopPodSandbox', { pod_sandbox_id: pod });
+    await unary(rt(), 'RemovePodSandbox', { pod_sandbox_id: pod });
+    await unary(rt(), 'RemovePodSandbox', { pod_sandbox_id: pod });
+    expect(existsSync(netns)).to.equal(false);
+    expect((await unary(rt(), 'ListContainers', { filter: { pod_sandbox_id: pod } })).containers).to.deep.equal([]);
+  });
+});
