@@ -1,5 +1,14 @@
 import type { ContainerRecord, ContainerHandles, ExitStatus } from './container-record.js';
 import type { PodRecord } from '../pod/pod-record.js';
+import type { StreamIO } from '../streaming/index.js';
+import type { LinuxContainerResources__Output } from '../generated/runtime/v1/LinuxContainerResources.js';
+
+export interface ExecOutput {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: Buffer;
+  timedOut: boolean;
+}
 
 /**
  * The machinery under a container: rootfs, monitor, process. The container
@@ -19,4 +28,14 @@ export interface ContainerRuntime {
   isAlive(container: ContainerRecord): Promise<boolean>;
   /** Frees rootfs, cgroup and state; idempotent, also for a half-made container. */
   remove(container: ContainerRecord): Promise<void>;
+  /** Runs a command in the running container as its own process runs (user, capabilities, seccomp, env, cwd). */
+  execSync(container: ContainerRecord, cmd: string[], timeoutMs: number): Promise<ExecOutput>;
+  /** The same, streaming, for the Exec streaming session. */
+  exec(container: ContainerRecord, cmd: string[], io: StreamIO): Promise<{ exitCode: number }>;
+  /** Attaches to the main process's stdio until it exits or the client leaves. */
+  attach(container: ContainerRecord, io: StreamIO): Promise<void>;
+  /** Makes the monitor reopen the CRI log file (kubelet rotated it). */
+  reopenLog(container: ContainerRecord): Promise<void>;
+  /** Applies new limits to the running container's cgroup. */
+  updateResources(container: ContainerRecord, resources: LinuxContainerResources__Output): Promise<void>;
 }

@@ -8,14 +8,16 @@ import { newId, resolveId } from '../common/ids.js';
 import { NameRegistry } from '../common/name-registry.js';
 import { KeyedMutex } from '../common/keyed-mutex.js';
 import { matchesLabels } from '../common/labels.js';
-import { NotFoundError, FailedPreconditionError, InvalidArgumentError } from '../common/errors.js';
+import { NotFoundError, FailedPreconditionError, InvalidArgumentError, DeadlineExceededError } from '../common/errors.js';
+import type { StreamIO } from '../streaming/index.js';
+import type { LinuxContainerResources__Output } from '../generated/runtime/v1/LinuxContainerResources.js';
 import { RecordStore } from '../store/record-store.js';
 import { nowNs } from '../events/event-bus.js';
 import { log } from '../log/logger.js';
 import type { PodService } from '../pod/pod-service.js';
 import type { ContainerRequestSpec } from './container-spec.js';
 import type { ContainerRecord, ContainerState, ExitStatus } from './container-record.js';
-import type { ContainerRuntime } from './container-runtime.js';
+import type { ContainerRuntime, ExecOutput } from './container-runtime.js';
 import { criSignalNumber, signalNumber } from './signals.js';
 
 const SIGKILL = 9;
@@ -198,6 +200,45 @@ export class ContainerService {
       await this.destroy(c);
       this.emit('deleted', c);
     });
+  }
+
+  /** ExecSync: the command's output and exit code; DEADLINE_EXCEEDED when `timeoutSeconds` (0: none) runs out. */
+  async execSync(idOrPrefix: string, cmd: string[], timeoutSeconds: number): Promise<ExecOutput> {
+    const c = this.running(idOrPrefix);
+    const out = await this.runtime.execSync(c, cmd, timeoutSeconds * 1000);
+    if (out.timedOut) throw new DeadlineExceededError(`command ${JSON.stringify(cmd)} in container ${c.id} timed out after ${timeoutSeconds}s`);
+    return out;
+  }
+
+  exec(idOrPrefix: string, cmd: string[], io: StreamIO): Promise<{ exitCode: number }> {
+    return this.runtime.exec(this.running(idOrPrefix), cmd, io);
+  }
+
+  attach(idOrPrefix: string, io: StreamIO): Promise<void> {
+    return this.runtime.attach(this.running(idOrPrefix), io);
+  }
+
+  /** The container must be running: its monitor is the one that writes the log. */
+  async reopenLog(idOrPrefix: string): Promise<void> {
+    await this.runtime.reopenLog(this.running(idOrPrefix));
+  }
+
+  async updateResources(idOrPrefix: string, resources: LinuxContainerResources__Output): Promise<void> {
+    const id = this.resolve(idOrPrefix);
+    await this.locks.run(id, async () => {
+      const c = this.containers.get(id)!;
+      if (c.state !== 'running' && c.state !== 'created') throw new FailedPreconditionError(`container ${id} is ${c.state}`);
+      await this.runtime.updateResources(c, resources);
+      c.spec = { ...c.spec, resources };
+      await this.store.save(c);
+    });
+  }
+
+  /** Resolves an ID to a running container, or FAILED_PRECONDITION saying what it is. */
+  private running(idOrPrefix: string): ContainerRecord {
+    const c = this.get(idOrPrefix);
+    if (c.state !== 'running') throw new FailedPreconditionError(`container ${c.id} is not running (${c.state})`);
+    return c;
   }
 
   get(idOrPrefix: string): ContainerRecord {

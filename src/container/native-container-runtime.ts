@@ -18,11 +18,14 @@ import {
   closePidfd,
   isNativeError,
 } from '../native/index.js';
-import { createContainer, startContainer, signalContainer, readExitFile, monitorState } from '../native/monitor.js';
-import { withDefaults, capabilitySets, defaultDevices, type ContainerSpec, type MountSpec, type DeviceSpec, type NamespaceSpec } from '../native/spec.js';
+import { createContainer, startContainer, signalContainer, readExitFile, monitorState, reopenLog, execInContainer, execInContainerCapture, attach } from '../native/monitor.js';
+import { withDefaults, capabilitySets, defaultDevices, SPEC_FILE, type ContainerSpec, type MountSpec, type DeviceSpec, type NamespaceSpec, type ExecSpec } from '../native/spec.js';
+import { readFile } from 'node:fs/promises';
+import type { StreamIO } from '../streaming/index.js';
+import type { LinuxContainerResources__Output } from '../generated/runtime/v1/LinuxContainerResources.js';
 import type { PodRecord } from '../pod/pod-record.js';
 import type { ContainerRecord, ContainerHandles, ExitStatus } from './container-record.js';
-import type { ContainerRuntime } from './container-runtime.js';
+import type { ContainerRuntime, ExecOutput } from './container-runtime.js';
 import { processArgs, mergeEnv, workingDir } from './process-args.js';
 import { parsePasswd, parseGroup, resolveUser } from './user.js';
 import { readImageFile } from './image-files.js';
@@ -225,4 +228,69 @@ export class NativeContainerRuntime implements ContainerRuntime {
     if (c.handles?.cgroupPath) await this.cgroups.remove(c.handles.cgroupPath);
     await rm(this.layerDir(c), { recursive: true, force: true });
   }
+
+  /** An exec runs as the container's own process does: its spec, with the command swapped in. */
+  private async execSpec(c: ContainerRecord, cmd: string[], tty: boolean, stdin: boolean): Promise<ExecSpec> {
+    const spec = JSON.parse(await readFile(join(c.stateDir, SPEC_FILE), 'utf8')) as ContainerSpec;
+    return { pid: c.handles!.pid, process: { ...spec.process, args: cmd, terminal: tty, stdin, stdinOnce: false }, cgroupDirs: spec.cgroupDirs };
+  }
+
+  async execSync(c: ContainerRecord, cmd: string[], timeoutMs: number): Promise<ExecOutput> {
+    return execInContainerCapture(await this.execSpec(c, cmd, false, false), { timeoutMs: timeoutMs || undefined, specDir: c.stateDir });
+  }
+
+  async exec(c: ContainerRecord, cmd: string[], io: StreamIO): Promise<{ exitCode: number }> {
+    const handle = await execInContainer(await this.execSpec(c, cmd, io.tty, !!io.stdin), { specDir: c.stateDir });
+    const onAbort = () => handle.kill();
+    io.signal.addEventListener('abort', onAbort);
+    if (io.stdin && handle.stdin) io.stdin.pipe(handle.stdin).on('error', () => undefined);
+    else handle.stdin?.end();
+    const copied = [pipeInto(handle.stdout, io.stdout), pipeInto(handle.stderr, io.stderr ?? io.stdout)];
+    try {
+      const exitCode = await handle.exit;
+      await Promise.all(copied);
+      return { exitCode };
+    } finally {
+      io.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async attach(c: ContainerRecord, io: StreamIO): Promise<void> {
+    const session = await attach(c.stateDir);
+    const onAbort = () => session.close();
+    io.signal.addEventListener('abort', onAbort);
+    if (io.stdin) io.stdin.pipe(session.stdin).on('error', () => undefined);
+    const resizes = (async () => {
+      if (io.resize) for await (const size of io.resize) session.resize(size.height, size.width);
+    })().catch(() => undefined);
+    const copied = [pipeInto(session.stdout, io.stdout), pipeInto(session.stderr, io.stderr ?? io.stdout)];
+    try {
+      await session.exited;
+      await Promise.all(copied);
+    } finally {
+      io.signal.removeEventListener('abort', onAbort);
+      session.close();
+      void resizes;
+    }
+  }
+
+  reopenLog(c: ContainerRecord): Promise<void> {
+    return reopenLog(c.stateDir);
+  }
+
+  updateResources(c: ContainerRecord, resources: LinuxContainerResources__Output): Promise<void> {
+    return this.cgroups.update(c.handles!.cgroupPath, fromCriResources(resources));
+  }
+}
+
+/** Copies a readable into a writable (with backpressure) without ending it: the streaming server ends it. Resolves at the source's end. */
+function pipeInto(from: NodeJS.ReadableStream | null | undefined, to: NodeJS.WritableStream | undefined): Promise<void> {
+  if (!from) return Promise.resolve();
+  const ended = new Promise<void>((resolve) => {
+    from.once('end', resolve);
+    from.once('error', () => resolve());
+  });
+  if (to) from.pipe(to, { end: false });
+  else from.resume();
+  return ended;
 }

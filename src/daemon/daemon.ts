@@ -8,6 +8,9 @@ import { isErrno } from '../common/errors.js';
 import { packageVersion } from '../common/package-info.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { openDomains } from './domains.js';
+import { startStreamingServer } from '../streaming/index.js';
+import { ContainerStreaming } from '../container/container-streaming.js';
+import type { Domains } from '../server/domains.js';
 import { startCriServer, type CriServer } from '../server/grpc-server.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/http-server.js';
 
@@ -37,8 +40,11 @@ export async function startDaemon(config: HuskConfig): Promise<RunningDaemon> {
     });
     await removeStaleSocket(config.socket);
 
-    const domains = await openDomains(config);
-    undo.push(async () => domains.events.close());
+    const core = await openDomains(config);
+    undo.push(async () => core.events.close());
+    const streaming = await startStreamingServer({ address: config.streaming.address, backend: new ContainerStreaming(core.pods, core.containers) });
+    undo.push(() => streaming.close());
+    const domains: Domains = { ...core, streaming };
 
     const cri: CriServer = await startCriServer(config.socket, domains);
     let graceMs = 10_000;
@@ -50,7 +56,7 @@ export async function startDaemon(config: HuskConfig): Promise<RunningDaemon> {
       undo.push(() => metrics!.close());
     }
 
-    log.info({ version: packageVersion, socket: config.socket, metrics: metrics?.address ?? 'off', root: config.root, state: config.state }, 'husk serving');
+    log.info({ version: packageVersion, socket: config.socket, metrics: metrics?.address ?? 'off', streaming: streaming.baseUrl, root: config.root, state: config.state }, 'husk serving');
     return {
       metricsAddress: metrics?.address,
       async stop(grace = 10_000) {

@@ -14,7 +14,10 @@ import { EventBus } from '../events/event-bus.js';
 import { connectLifecycleEvents, type PodSnapshot } from '../events/lifecycle-events.js';
 import { log } from '../log/logger.js';
 
-export async function openDomains(config: HuskConfig): Promise<Domains> {
+/** Everything but the streaming server, which the daemon starts (and stops) as a listener. */
+export type CoreDomains = Omit<Domains, 'streaming'>;
+
+export async function openDomains(config: HuskConfig): Promise<CoreDomains> {
   const runtime = new RuntimeInfo(config);
   await runtime.load();
   const images = await openImageService(config);

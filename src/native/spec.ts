@@ -74,6 +74,12 @@ export interface OverlaySpec {
   /** Both or neither; neither gives a read-only overlay. */
   upperdir?: string;
   workdir?: string;
+  /**
+   * 'auto' (default): the new mount API, one `lowerdir+` per layer (kernel 6.8+), else mount(2).
+   * 'legacy': mount(2) only; when the option string passes 4096 bytes the layers are named
+   * relative to their common parent directory.
+   */
+  method?: 'auto' | 'legacy';
 }
 
 export interface RootfsSpec {

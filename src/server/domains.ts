@@ -5,6 +5,7 @@ import type { ImageService } from '../image/index.js';
 import type { PodService } from '../pod/pod-service.js';
 import type { ContainerService } from '../container/container-service.js';
 import type { LifecycleBus } from '../events/lifecycle-events.js';
+import type { StreamingServer } from '../streaming/index.js';
 
 export interface Domains {
   runtime: RuntimeInfo;
@@ -12,4 +13,5 @@ export interface Domains {
   pods: PodService;
   containers: ContainerService;
   events: LifecycleBus;
+  streaming: StreamingServer;
 }

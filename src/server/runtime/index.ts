@@ -7,6 +7,7 @@ import { RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, List
 import { CreateContainer, StartContainer, StopContainer, RemoveContainer } from './container-lifecycle.js';
 import { ContainerStatus, ListContainers, StreamContainers } from './container-status.js';
 import { GetContainerEvents } from './container-events.js';
+import { ExecSync, Exec, Attach, PortForward, ReopenContainerLog, UpdateContainerResources } from './container-exec.js';
 
 export const runtimeHandlers: RuntimeHandlers = {
   Version,
@@ -27,4 +28,10 @@ export const runtimeHandlers: RuntimeHandlers = {
   ListContainers,
   StreamContainers,
   GetContainerEvents,
+  ExecSync,
+  Exec,
+  Attach,
+  PortForward,
+  ReopenContainerLog,
+  UpdateContainerResources,
 };

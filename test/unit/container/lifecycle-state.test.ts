@@ -57,6 +57,15 @@ class MemoryContainers implements ContainerRuntime {
     return this.alive.has(c.id);
   }
   async remove() {}
+  async execSync() {
+    return { exitCode: 0, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), timedOut: false };
+  }
+  async exec() {
+    return { exitCode: 0 };
+  }
+  async attach() {}
+  async reopenLog() {}
+  async updateResources() {}
 }
 
 const podConfig = (name: string) =>

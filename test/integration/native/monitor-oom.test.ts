@@ -1,0 +1,63 @@
+// A cgroup v1 memory limit OOM-kills a container process that exceeds it,
+// and the monitor's exit record says oomKilled. (The v2 counter is read the
+// same way from memory.events; this machine runs v1.)
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { buildBusyboxRootfs, makeContainerDirs, makeTempDir, removeDir, type ContainerDirs } from '../../helpers/rootfs.js';
+import { busyboxSpec, requireMonitor, runToExit } from './monitor-harness.js';
+
+const MEMORY_ROOT = '/sys/fs/cgroup/memory';
+
+describe('monitor: OOM kill on cgroup v1', function () {
+  let lowerBase: string;
+  let lower: string;
+  let dirs: ContainerDirs;
+  let cgroup: string;
+
+  before(async function () {
+    requireMonitor(this);
+    if (!existsSync(join(MEMORY_ROOT, 'memory.oom_control'))) {
+      console.log('      skipped: needs the cgroup v1 memory controller at /sys/fs/cgroup/memory');
+      this.skip();
+    }
+    lowerBase = await makeTempDir('husk-mon-lower-');
+    lower = await buildBusyboxRootfs(join(lowerBase, 'layer'));
+  });
+  after(async () => {
+    if (lowerBase) await removeDir(lowerBase);
+  });
+  beforeEach(async () => {
+    dirs = await makeContainerDirs();
+    cgroup = join(MEMORY_ROOT, `husk-test-${randomBytes(4).toString('hex')}`);
+    await mkdir(cgroup);
+    await writeFile(join(cgroup, 'memory.limit_in_bytes'), String(16 * 1024 * 1024));
+    if (existsSync(join(cgroup, 'memory.memsw.limit_in_bytes'))) await writeFile(join(cgroup, 'memory.memsw.limit_in_bytes'), String(16 * 1024 * 1024));
+  });
+  afterEach(async () => {
+    if (dirs) await removeDir(dirs.base);
+    if (cgroup) await rmdir(cgroup);
+  });
+
+  it('records oomKilled when the process exceeds the limit', async function () {
+    // dd allocates and fills a 64 MiB buffer: four times the limit
+    const spec = busyboxSpec(dirs, lower, ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'], {
+      cgroupDirs: [cgroup],
+      oom: { version: 1, memoryCgroupDir: cgroup },
+    });
+    const { exit } = await runToExit(spec);
+    expect(exit).to.include({ exitCode: 137, signal: 9, oomKilled: true });
+    expect((await readFile(join(cgroup, 'cgroup.procs'), 'utf8')).trim()).to.equal('');
+  });
+
+  it('does not claim an OOM kill for a process within the limit', async function () {
+    const spec = busyboxSpec(dirs, lower, ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1M', 'count=4'], {
+      cgroupDirs: [cgroup],
+      oom: { version: 1, memoryCgroupDir: cgroup },
+    });
+    const { exit } = await runToExit(spec);
+    expect(exit).to.include({ exitCode: 0, oomKilled: false });
+  });
+});
