@@ -21,6 +21,8 @@ import {
 import { createContainer, startContainer, signalContainer, readExitFile, monitorState, reopenLog, execInContainer, execInContainerCapture, attach } from '../native/monitor.js';
 import { withDefaults, capabilitySets, defaultDevices, SPEC_FILE, type ContainerSpec, type MountSpec, type DeviceSpec, type NamespaceSpec, type ExecSpec } from '../native/spec.js';
 import { readFile } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
 import type { StreamIO } from '../streaming/index.js';
 import type { LinuxContainerResources__Output } from '../generated/runtime/v1/LinuxContainerResources.js';
 import type { PodRecord } from '../pod/pod-record.js';
@@ -283,14 +285,14 @@ export class NativeContainerRuntime implements ContainerRuntime {
   }
 }
 
-/** Copies a readable into a writable (with backpressure) without ending it: the streaming server ends it. Resolves at the source's end. */
-function pipeInto(from: NodeJS.ReadableStream | null | undefined, to: NodeJS.WritableStream | undefined): Promise<void> {
+/**
+ * Copies a readable into a writable (with backpressure) without ending it: the
+ * streaming server ends it. Resolves at the source's end, also when that came
+ * before this was called (a command that exits at once).
+ */
+function pipeInto(from: Readable | null | undefined, to: Writable | undefined): Promise<void> {
   if (!from) return Promise.resolve();
-  const ended = new Promise<void>((resolve) => {
-    from.once('end', resolve);
-    from.once('error', () => resolve());
-  });
   if (to) from.pipe(to, { end: false });
   else from.resume();
-  return ended;
+  return finished(from).catch(() => undefined);
 }

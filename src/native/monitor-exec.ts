@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { writeFileAtomic } from '../common/atomic-write.js';
 import { MonitorError, monitorErrorFromReport } from './monitor-errors.js';
 import type { ExecSpec } from './spec.js';
@@ -45,6 +46,10 @@ export async function execInContainer(spec: ExecSpec, options: ExecOptions = {})
   await writeFileAtomic(specPath, JSON.stringify(spec), 0o600);
   const io = options.stdio ?? 'pipe';
   const child = spawn(await monitorBinary(options), ['exec', specPath, '--status-fd', '3'], { stdio: [io, io, io, 'pipe'] });
+  // Node drains a child's stdio nobody reads yet when the child exits, which
+  // would drop a fast command's output: take it into our own buffers at once.
+  const stdout = child.stdout ? child.stdout.pipe(new PassThrough()) : null;
+  const stderr = child.stderr ? child.stderr.pipe(new PassThrough()) : null;
   const status = child.stdio[3] as Readable;
   const exit = new Promise<number>((resolve) => {
     child.once('close', (code, signal) => resolve(code ?? 128 + (signal ? osSignal(signal) : 0)));
@@ -73,8 +78,8 @@ export async function execInContainer(spec: ExecSpec, options: ExecOptions = {})
       pid: parsed.pid,
       monitor: child,
       stdin: child.stdin,
-      stdout: child.stdout,
-      stderr: child.stderr,
+      stdout,
+      stderr,
       exit,
       kill: () => child.kill('SIGKILL'),
     };
@@ -109,7 +114,8 @@ export async function execInContainerCapture(spec: ExecSpec, options: ExecOption
   handle.stdin!.end(options.input ?? '');
   let timedOut = false;
   const timer = options.timeoutMs ? setTimeout(() => ((timedOut = true), handle.kill()), options.timeoutMs) : undefined;
-  const exitCode = await handle.exit;
+  // The output may still be buffered when the exit is known: wait for both streams too.
+  const [exitCode] = await Promise.all([handle.exit, finished(handle.stdout!).catch(() => undefined), finished(handle.stderr!).catch(() => undefined)]);
   if (timer) clearTimeout(timer);
   return { exitCode, stdout: Buffer.concat(out), stderr: Buffer.concat(err), timedOut };
 }

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { packageRoot } from '../../src/common/package-info.js';
 import { connectCri, unary, type CriClients } from '../../src/client/cri-client.js';
-import { freePort } from './free-port.js';
 
 export interface HuskUnderTest {
   dir: string;
@@ -41,11 +40,10 @@ export async function startHusk(extraToml = '', opts: { dir?: string } = {}): Pr
   const root = join(dir, 'root');
   const state = join(dir, 'state');
   const socket = join(state, 'husk.sock');
-  const metricsAddress = `127.0.0.1:${await freePort()}`;
   const configFile = join(dir, 'husk.toml');
   writeFileSync(
     configFile,
-    `root = "${root}"\nstate = "${state}"\nsocket = "${socket}"\nlog_level = "debug"\n${extraToml}\n[metrics]\naddress = "${metricsAddress}"\n[cni]\nconf_dir = "${join(dir, 'cni')}"\nbin_dirs = ["${join(dir, 'cni-bin')}"]\n`,
+    `root = "${root}"\nstate = "${state}"\nsocket = "${socket}"\nlog_level = "debug"\n${extraToml}\n[metrics]\naddress = "127.0.0.1:0"\n[cni]\nconf_dir = "${join(dir, 'cni')}"\nbin_dirs = ["${join(dir, 'cni-bin')}"]\n`,
   );
   const proc = spawnHusk(['serve', '--config', configFile]);
   let out = '';
@@ -56,6 +54,7 @@ export async function startHusk(extraToml = '', opts: { dir?: string } = {}): Pr
   );
   const cri = connectCri(socket);
   await waitServing(cri, () => proc.exitCode !== null, () => out);
+  const metricsAddress = /"metrics":"([^"]+)"/.exec(out)?.[1] ?? '';
   return {
     dir,
     root,
@@ -84,11 +83,12 @@ async function waitServing(cri: CriClients, dead: () => boolean, output: () => s
     if (dead()) throw new Error(`husk exited during start:\n${output()}`);
     try {
       await unary(cri.runtime, 'Version', {}, 1000);
-      return;
+      if (output().includes('"msg":"husk serving"')) return;
     } catch {
-      if (Date.now() > deadline) throw new Error(`husk did not start serving within 20s:\n${output()}`);
-      await new Promise((r) => setTimeout(r, 100));
+      // not listening yet
     }
+    if (Date.now() > deadline) throw new Error(`husk did not start serving within 20s:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

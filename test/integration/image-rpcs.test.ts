@@ -77,7 +77,7 @@ describe('ImageService over gRPC', function () {
 
   it('works with crictl pull, images and rmi', function () {
     requireTools(this, 'crictl');
-    const crictl = (...args: string[]) => execFileSync('crictl', ['--image-endpoint', `unix://${husk.socket}`, ...args], { encoding: 'utf8' });
+    const crictl = (...args: string[]) => execFileSync('crictl', ['--image-endpoint', `unix://${husk.socket}`, ...args], { encoding: 'utf8', timeout: 20_000 });
     expect(crictl('pull', ref('husk-test/other:latest'))).to.contain('Image is up to date for sha256:');
     expect(crictl('images')).to.contain(`${env.registry.host}/husk-test/other`);
     expect(crictl('rmi', ref('husk-test/other:latest'))).to.contain('Deleted');

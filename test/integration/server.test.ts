@@ -194,7 +194,7 @@ describe('husk serve (gRPC on a unix socket)', function () {
 
   it('works with crictl (version, info)', function () {
     requireTools(this, 'crictl');
-    const run = (...args: string[]) => execFileSync('crictl', ['--runtime-endpoint', `unix://${husk.socket}`, ...args], { encoding: 'utf8' });
+    const run = (...args: string[]) => execFileSync('crictl', ['--runtime-endpoint', `unix://${husk.socket}`, ...args], { encoding: 'utf8', timeout: 20_000 });
     expect(run('version')).to.match(/RuntimeName:\s+husk/);
     const info = JSON.parse(run('info')) as { status: { conditions: { type: string }[] }; config: { root: string } };
     expect(info.status.conditions.map((c) => c.type)).to.deep.equal(['RuntimeReady', 'NetworkReady']);

@@ -69,7 +69,7 @@ export function toContainerStatus(c: ContainerRecord): ContainerStatus {
 /** The verbose `info` crictl inspect prints. */
 export function containerVerboseInfo(c: ContainerRecord): Record<string, string> {
   return {
-    info: JSON.stringify({ sandboxID: c.podId, pid: c.handles?.pid ?? 0, monitorPid: c.handles?.monitorPid ?? 0, rootfs: c.handles?.rootfs, stateDir: c.stateDir, config: c.spec }),
+    info: JSON.stringify({ sandboxID: c.podId, pid: c.handles?.pid ?? 0, monitorPid: c.handles?.monitorPid ?? 0, rootfs: c.handles?.rootfs, cgroupPath: c.handles?.cgroupPath, stateDir: c.stateDir, config: c.spec }),
   };
 }
 

@@ -4,7 +4,11 @@ import { expect } from 'chai';
 import { spawn, execFileSync } from 'node:child_process';
 import { pauseBinaryPath } from '../../../src/native/monitor.js';
 import { requireFile, requireTools } from '../../helpers/requirements.js';
-import { processState } from './monitor-harness.js';
+import { chmod, copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createContainer, execInContainerCapture, signalContainer, startContainer } from '../../../src/native/monitor.js';
+import { buildBusyboxRootfs, makeContainerDirs, makeTempDir, removeDir } from '../../helpers/rootfs.js';
+import { busyboxSpec, requireMonitor, waitForExit } from './monitor-harness.js';
 
 function exitOf(child: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -30,24 +34,32 @@ describe('husk-pause', function () {
     });
   }
 
-  it('reaps orphans that are reparented to it', async function () {
-    // a shell under pause forks a short sleep and exits at once, so the sleep's
-    // parent becomes pause (a child subreaper) and it must be reaped there
-    const child = spawn('unshare', ['--fork', '--pid', '--kill-child', pauseBinaryPath()], { stdio: 'ignore' });
+  it('as a sandbox init, reaps orphans in its pid namespace and exits 0 on SIGTERM', async function () {
+    requireMonitor(this);
+    const base = await makeTempDir('husk-mon-pause-');
+    const dirs = await makeContainerDirs();
     try {
-      await new Promise((r) => setTimeout(r, 100));
-      const pausePid = Number(execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim());
-      expect(processState(pausePid)).to.be.oneOf(['S', 'R']);
-      // join its pid namespace and leave an orphan behind
-      execFileSync('nsenter', ['-t', String(pausePid), '-p', '--', 'sh', '-c', '(sleep 0.1 &) ; true']);
-      await new Promise((r) => setTimeout(r, 400));
-      const children = execFileSync('sh', ['-c', `pgrep -P ${pausePid} || true`], { encoding: 'utf8' }).trim();
-      const zombies = children ? children.split('\n').filter((p) => processState(Number(p)) === 'Z') : [];
-      expect(zombies).to.deep.equal([]);
+      const busybox = await buildBusyboxRootfs(join(base, 'busybox'));
+      const pauseLayer = join(base, 'pause');
+      await mkdir(pauseLayer);
+      await copyFile(pauseBinaryPath(), join(pauseLayer, 'pause'));
+      await chmod(join(pauseLayer, 'pause'), 0o755);
+      const spec = busyboxSpec(dirs, busybox, ['/pause'], {
+        rootfs: { path: dirs.rootfs, overlay: { lowerdirs: [pauseLayer, busybox], upperdir: dirs.upper, workdir: dirs.work } },
+      });
+      const { pid } = await createContainer(spec);
+      await startContainer(spec.stateDir);
+      // leave an orphan: its parent shell exits at once, so it is reparented to pause (pid 1)
+      const orphan = await execInContainerCapture({ pid, process: { args: ['sh', '-c', '(sleep 0.2 &) ; true'], env: ['PATH=/bin'] } });
+      expect(orphan.exitCode).to.equal(0);
+      await new Promise((r) => setTimeout(r, 500));
+      const children = execFileSync('sh', ['-c', `pgrep -P ${pid} || true`], { encoding: 'utf8' }).trim();
+      expect(children, 'children of pause left after the orphan exited').to.equal('');
+      await signalContainer(spec.stateDir, 'SIGTERM');
+      expect(await waitForExit(spec.stateDir)).to.include({ exitCode: 0, signal: 0 });
     } finally {
-      const exited = exitOf(child);
-      child.kill('SIGTERM');
-      await exited;
+      await removeDir(dirs.base);
+      await removeDir(base);
     }
   });
 });

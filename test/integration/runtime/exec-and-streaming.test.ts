@@ -1,0 +1,137 @@
+// ExecSync over gRPC, and Exec/Attach/PortForward through the streaming
+// server as crictl drives them (SPDY), against real containers.
+import { expect } from 'chai';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { status as Code, type ServiceError } from '@grpc/grpc-js';
+import { unary } from '../../../src/client/cri-client.js';
+import { requireImageEnv, sharedRegistry, stopRegistries } from '../image/image-env.js';
+import { requireTools, requireFile } from '../../helpers/requirements.js';
+import { freePort } from '../../helpers/free-port.js';
+import { runtimeEnv, eventually, type RuntimeEnv } from './cri-fixtures.js';
+
+describe('exec, attach and port-forward', function () {
+  this.timeout(120_000);
+  let env: RuntimeEnv;
+  let pod: string;
+  let ctr: string;
+  const rt = () => env.husk.cri.runtime;
+  const crictl = (...args: string[]) =>
+    execFileSync('crictl', ['--runtime-endpoint', `unix://${env.husk.socket}`, ...args], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 20_000 });
+
+  before(async function () {
+    requireImageEnv(this);
+    requireTools(this, 'ip', 'iptables');
+    requireFile(this, '/usr/lib/cni/bridge', "Debian's containernetworking-plugins");
+    requireFile(this, 'native/out/husk-monitor', 'the monitor; build it with `make -C native`');
+    const reg = await sharedRegistry();
+    env = await runtimeEnv(`${reg.registry.host}/husk-test/busybox:latest`);
+    pod = await env.pod('exec');
+    ctr = await env.container(pod, 'main', ['/bin/sh', '-c', 'mkdir -p /tmp/www && echo forwarded > /tmp/www/i.html && httpd -p 8080 -h /tmp/www && exec sleep 3600'], {
+      linux: { security_context: { run_as_user: { value: 1002 } } },
+    });
+    await unary(rt(), 'StartContainer', { container_id: ctr });
+  });
+  after(async () => {
+    await env?.cleanup();
+    await stopRegistries();
+  });
+
+  it('ExecSync returns stdout, stderr and the exit code, as the container user', async () => {
+    const res = await unary(rt(), 'ExecSync', { container_id: ctr, cmd: ['/bin/sh', '-c', 'id -u; echo oops >&2; exit 5'], timeout: 10 });
+    expect(res.stdout.toString()).to.equal('1002\n');
+    expect(res.stderr.toString()).to.equal('oops\n');
+    expect(res.exit_code).to.equal(5);
+  });
+
+  it('ExecSync never loses the output of a command that exits at once', async () => {
+    for (let i = 0; i < 20; i++) {
+      const res = await unary(rt(), 'ExecSync', { container_id: ctr, cmd: ['/bin/sh', '-c', 'echo x; echo y >&2'], timeout: 10 });
+      expect([res.stdout.toString(), res.stderr.toString()], `run ${i}`).to.deep.equal(['x\n', 'y\n']);
+    }
+  });
+
+  it('ExecSync kills the command at its timeout and answers DEADLINE_EXCEEDED', async () => {
+    const started = Date.now();
+    const err = (await unary(rt(), 'ExecSync', { container_id: ctr, cmd: ['sleep', '30'], timeout: 1 }).catch((e: unknown) => e)) as ServiceError;
+    expect(err.code).to.equal(Code.DEADLINE_EXCEEDED);
+    expect(Date.now() - started).to.be.lessThan(15_000);
+    const ps = await unary(rt(), 'ExecSync', { container_id: ctr, cmd: ['ps'], timeout: 10 });
+    expect(ps.stdout.toString()).to.not.contain('sleep 30');
+  });
+
+  it('ExecSync on a container that is not running is FAILED_PRECONDITION', async () => {
+    const idle = await env.container(pod, 'idle', ['/bin/true']);
+    const err = (await unary(rt(), 'ExecSync', { container_id: idle, cmd: ['true'], timeout: 5 }).catch((e: unknown) => e)) as ServiceError;
+    expect(err.code).to.equal(Code.FAILED_PRECONDITION);
+  });
+
+  it('Exec hands out a streaming URL that crictl exec uses, stdin and exit code included', function () {
+    requireTools(this, 'crictl');
+    expect(execFileSync('crictl', ['--runtime-endpoint', `unix://${env.husk.socket}`, 'exec', '-i', ctr, 'sh', '-c', 'cat; echo done'], { input: 'typed\n', encoding: 'utf8', timeout: 20_000 })).to.equal('typed\ndone\n');
+    for (let i = 0; i < 5; i++) expect(crictl('exec', ctr, 'sh', '-c', 'echo fast')).to.equal('fast\n');
+    let failure: { status: number; stderr: string } | undefined;
+    try {
+      crictl('exec', ctr, 'sh', '-c', 'exit 6');
+    } catch (e) {
+      failure = e as { status: number; stderr: string };
+    }
+    expect(failure?.status).to.equal(1);
+    expect(failure?.stderr).to.contain('command terminated with exit code 6');
+  });
+
+  it('PortForward reaches a port inside the pod network namespace', async function () {
+    requireTools(this, 'crictl');
+    const local = await freePort();
+    const pf = spawn('crictl', ['--runtime-endpoint', `unix://${env.husk.socket}`, 'port-forward', pod, `${local}:8080`], { stdio: 'ignore' });
+    try {
+      const body = await eventually(async () => {
+        try {
+          const res = await fetch(`http://127.0.0.1:${local}/i.html`);
+          return res.ok ? res.text() : undefined;
+        } catch {
+          return undefined;
+        }
+      }, 'port-forward to answer');
+      expect(body).to.equal('forwarded\n');
+    } finally {
+      pf.kill();
+    }
+  });
+
+  it('Attach streams the main process stdio', async function () {
+    requireTools(this, 'crictl');
+    const echo = await env.container(pod, 'echo', ['/bin/sh', '-c', 'read line; echo got:$line'], { stdin: true, stdin_once: true });
+    await unary(rt(), 'StartContainer', { container_id: echo });
+    const out = execFileSync('crictl', ['--runtime-endpoint', `unix://${env.husk.socket}`, 'attach', '-i', echo], { input: 'hello\n', encoding: 'utf8', timeout: 20_000 });
+    expect(out).to.contain('got:hello');
+  });
+
+  it('ReopenContainerLog makes the monitor write to a fresh file after rotation', async () => {
+    const talker = await env.container(pod, 'talker', ['/bin/sh', '-c', 'while true; do echo tick; sleep 0.1; done']);
+    await unary(rt(), 'StartContainer', { container_id: talker });
+    const logPath = (await unary(rt(), 'ContainerStatus', { container_id: talker })).status!.log_path;
+    await eventually(() => (readFileSync(logPath, 'utf8').includes('tick') ? true : undefined), 'first ticks');
+    execFileSync('mv', [logPath, `${logPath}.1`]);
+    await unary(rt(), 'ReopenContainerLog', { container_id: talker });
+    await eventually(() => {
+      try {
+        return readFileSync(logPath, 'utf8').includes('tick') ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 'ticks in the reopened log');
+    expect(readFileSync(join(`${logPath}.1`), 'utf8')).to.match(/stdout F tick/);
+  });
+
+  it('UpdateContainerResources changes the running container cgroup', async () => {
+    await unary(rt(), 'UpdateContainerResources', { container_id: ctr, linux: { memory_limit_in_bytes: 64 * 1024 * 1024, cpu_shares: 512 } });
+    const st = await unary(rt(), 'ContainerStatus', { container_id: ctr });
+    expect(Number(st.status!.resources!.linux!.memory_limit_in_bytes)).to.equal(64 * 1024 * 1024);
+    const { cgroupPath } = JSON.parse((await unary(rt(), 'ContainerStatus', { container_id: ctr, verbose: true })).info.info!) as { cgroupPath: string };
+    const v1 = `/sys/fs/cgroup/memory${cgroupPath}/memory.limit_in_bytes`;
+    const limit = readFileSync(existsSync(v1) ? v1 : `/sys/fs/cgroup${cgroupPath}/memory.max`, 'utf8').trim();
+    expect(limit).to.equal(String(64 * 1024 * 1024));
+  });
+});
