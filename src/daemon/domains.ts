@@ -1,5 +1,6 @@
 // Builds the domain services in dependency order and settles what a crash
 // or restart left behind, before the server takes any call.
+import { join } from 'node:path';
 import type { HuskConfig } from '../config/config.js';
 import type { Domains } from '../server/domains.js';
 import { RuntimeInfo } from '../runtime/runtime-info.js';
@@ -22,7 +23,7 @@ export async function openDomains(config: HuskConfig): Promise<CoreDomains> {
   await runtime.load();
   const images = await openImageService(config);
   const cgroups = await createCgroupManager({ driver: config.cgroup_driver });
-  const pods = new PodService(config, new NativeSandboxRuntime(cgroups), new CniNetwork(config));
+  const pods = new PodService(config, new NativeSandboxRuntime(cgroups, join(config.root, 'pause')), new CniNetwork(config));
   const containers = new ContainerService(config, new NativeContainerRuntime(config, cgroups, images), pods, images);
   images.addLayerUsers(() => containers.list().flatMap((c) => images.get(c.imageId)?.layers.map((l) => l.chainId) ?? []));
   const events = new EventBus<PodSnapshot>();

@@ -16,6 +16,8 @@ export interface SandboxHandles {
   monitorPid?: number;
   /** The pod cgroup, relative to the cgroup root. */
   cgroupPath: string;
+  /** The infra process's own cgroup (under the pod's). */
+  infraCgroupPath?: string;
 }
 
 export interface PodRecord {
