@@ -18,6 +18,7 @@ export {
   RESOURCE_FIELDS,
   type CgroupResources,
   type HugepageLimit,
+  type DeviceRule,
 } from './resources.js';
 export type { CgroupStats, CgroupCpuStats, CgroupMemoryStats, CgroupHugetlbStats } from './stats.js';
 export { sharesToWeight, weightToShares, cpuMax, v2SwapMax, hugePageSizeName } from './convert.js';

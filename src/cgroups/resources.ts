@@ -33,6 +33,16 @@ export interface CgroupResources {
   unified?: Record<string, string>;
   /** Pod-level process limit. */
   pidsLimit?: number;
+  /** Device access: everything else is denied once this is set (v1 devices controller). */
+  devices?: DeviceRule[];
+}
+
+/** One device cgroup rule: `c 1:3 rwm`; `*` for any major or minor; `a` for every device. */
+export interface DeviceRule {
+  type: 'c' | 'b' | 'a';
+  major: number | '*';
+  minor: number | '*';
+  access: string;
 }
 
 /** Request field names, for error messages (kubelet's spelling). */
@@ -47,6 +57,7 @@ export const RESOURCE_FIELDS = {
   hugepageLimits: 'linux.resources.hugepage_limits',
   unified: 'linux.resources.unified',
   pidsLimit: 'linux.resources.pids_limit',
+  devices: 'config.devices',
 } as const satisfies Record<keyof CgroupResources, string>;
 
 const CPU_LIST = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;

@@ -32,6 +32,7 @@ import { processArgs, mergeEnv, workingDir } from './process-args.js';
 import { parsePasswd, parseGroup, resolveUser } from './user.js';
 import { readImageFile } from './image-files.js';
 import { containerCapabilities } from './capabilities.js';
+import { deviceRules } from './device-rules.js';
 
 export class NativeContainerRuntime implements ContainerRuntime {
   constructor(
@@ -72,8 +73,12 @@ export class NativeContainerRuntime implements ContainerRuntime {
     await mkdir(join(layerDir, 'work'), { recursive: true, mode: 0o700 });
     await mkdir(join(c.stateDir, 'rootfs'), { recursive: true, mode: 0o755 });
 
+    const devices = await this.devices(c);
     const cgroupPath = this.cgroupPathOf(c, pod);
-    await this.cgroups.create(cgroupPath, fromCriResources(spec.resources));
+    await this.cgroups.create(cgroupPath, {
+      ...fromCriResources(spec.resources),
+      devices: deviceRules(devices.map((device, i) => ({ device, permissions: spec.devices[i]!.permissions })), sec.privileged),
+    });
     try {
       let seccompBpfPath: string | undefined;
       let seccompFlags: number | undefined;
@@ -110,7 +115,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
         hostname: pod.spec.hostname,
         namespaces: this.namespaces(c, pod),
         mounts: await this.mounts(c, pod),
-        devices: [...defaultDevices(), ...(await this.devices(c))],
+        devices: [...defaultDevices(), ...devices],
         ...(sec.privileged ? { maskedPaths: [], readonlyPaths: [] } : {}),
         ...(sec.maskedPaths.length ? { maskedPaths: sec.maskedPaths } : {}),
         ...(sec.readonlyPaths.length ? { readonlyPaths: sec.readonlyPaths } : {}),

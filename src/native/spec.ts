@@ -1,8 +1,9 @@
 // The container spec the daemon writes to <stateDir>/spec.json for
 // husk-monitor (native/monitor/spec.c reads it). Field by field, with what
 // the monitor does with it. Names follow the OCI runtime spec where one exists.
+import { randomBytes } from 'node:crypto';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../common/atomic-write.js';
 
 export type NamespaceType = 'net' | 'ipc' | 'uts' | 'pid' | 'mnt' | 'cgroup' | 'user';
 
@@ -173,10 +174,17 @@ export interface ExecSpec {
 
 export const SPEC_FILE = 'spec.json';
 
-/** Writes the spec to <stateDir>/spec.json atomically; returns the path. */
+/**
+ * Writes the spec to <stateDir>/spec.json atomically (temp file + rename);
+ * returns the path. No fsync: the state dir is volatile (lost on reboot
+ * anyway) and a daemon crash cannot tear a renamed file; an fsync on a disk
+ * would cost more than the rest of container creation.
+ */
 export async function writeSpec(spec: ContainerSpec): Promise<string> {
   const path = join(spec.stateDir, SPEC_FILE);
-  await writeFileAtomic(path, JSON.stringify(spec), 0o600);
+  const tmp = join(spec.stateDir, `.${SPEC_FILE}.${randomBytes(4).toString('hex')}.tmp`);
+  await writeFile(tmp, JSON.stringify(spec), { mode: 0o600 });
+  await rename(tmp, path);
   return path;
 }
 

@@ -15,6 +15,7 @@ import { hugetlbStats } from './hugetlb.js';
 import { applyHugetlb } from '../hugetlb.js';
 import { applyMemory, memoryStats, wantsMemory } from './memory.js';
 import { applyPids, pidsStats } from './pids.js';
+import { applyDevices } from './devices.js';
 
 const DEFAULT_REMOVE_TIMEOUT_MS = 10_000;
 
@@ -104,6 +105,10 @@ export class V1CgroupManager implements CgroupManager {
     if (r.cpusetCpus || r.cpusetMems) await applyCpuset(this.fs, this.requireDir('cpuset', path, F.cpusetCpus), r);
     if (wantsMemory(r)) await applyMemory(this.fs, this.requireDir('memory', path, F.memoryLimitInBytes), r);
     if (r.pidsLimit) await applyPids(this.fs, this.requireDir('pids', path, F.pidsLimit), r);
+    if (r.devices) {
+      const dir = this.dirOf('devices', path);
+      if (dir) await applyDevices(this.fs, dir, r.devices);
+    }
     if (r.hugepageLimits?.length) {
       const dir = this.dirOf('hugetlb', path);
       // kubelet sends a limit for every page size the node has; a host without

@@ -108,8 +108,17 @@ describe('pods and containers over gRPC (real namespaces, CNI, monitor)', functi
     expect(out).to.match(/CapEff:\s+0000000000000000/); // a non-root user keeps none effective
     expect(out).to.match(/NoNewPrivs:\s+1/);
     expect(out).to.contain('ro-rootfs');
-    expect(out).to.contain('pid1=sh');
+    expect(out).to.contain('pid1=pause'); // the pod shares one PID namespace, whose init is husk-pause
     expect((await status(ctr)).user!.linux).to.deep.include({ uid: '1002', gid: '1003' });
+  });
+
+  it('denies devices outside the standard set, even to root with CAP_MKNOD', async function () {
+    if (!existsSync('/sys/fs/cgroup/devices')) this.skip(); // v2 device rules need eBPF, not done yet
+    const pod = await env.pod('devices');
+    const ctr = await env.container(pod, 'probe', ['/bin/sh', '-c', 'mknod /tmp/mem c 1 1 && echo made; head -c1 /tmp/mem >/dev/null 2>&1 || echo denied; echo ok > /dev/null && echo null-works']);
+    await unary(rt(), 'StartContainer', { container_id: ctr });
+    const out = logText((await exited(ctr)).log_path);
+    expect(out).to.equal('made\ndenied\nnull-works\n');
   });
 
   it('stops with the stop signal, then SIGKILL after the timeout', async () => {
