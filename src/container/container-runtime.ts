@@ -1,6 +1,8 @@
 import type { ContainerRecord, ContainerHandles, ExitStatus } from './container-record.js';
 import type { PodRecord } from '../pod/pod-record.js';
 import type { StreamIO } from '../streaming/index.js';
+import type { CgroupStats } from '../cgroups/index.js';
+import type { DiskUsage } from '../common/disk-usage.js';
 import type { LinuxContainerResources__Output } from '../generated/runtime/v1/LinuxContainerResources.js';
 
 export interface ExecOutput {
@@ -36,6 +38,8 @@ export interface ContainerRuntime {
   attach(container: ContainerRecord, io: StreamIO): Promise<void>;
   /** Makes the monitor reopen the CRI log file (kubelet rotated it). */
   reopenLog(container: ContainerRecord): Promise<void>;
+  /** Cumulative resource use: the container cgroup's counters and its writable layer. */
+  usage(container: ContainerRecord): Promise<{ cgroup: CgroupStats; writableLayer: DiskUsage & { mountpoint: string } } | undefined>;
   /** Applies new limits to the running container's cgroup. */
   updateResources(container: ContainerRecord, resources: LinuxContainerResources__Output): Promise<void>;
 }

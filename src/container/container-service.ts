@@ -19,6 +19,7 @@ import type { ContainerRequestSpec } from './container-spec.js';
 import type { ContainerRecord, ContainerState, ExitStatus } from './container-record.js';
 import type { ContainerRuntime, ExecOutput } from './container-runtime.js';
 import { criSignalNumber, signalNumber } from './signals.js';
+import { nanoCoresBetween, type ContainerUsage } from './container-usage.js';
 
 const SIGKILL = 9;
 const SIGTERM = 15;
@@ -44,6 +45,7 @@ export class ContainerService {
   private readonly store: RecordStore<ContainerRecord>;
   private readonly exits = new Map<string, Promise<void>>();
   private readonly listeners: ContainerListener[] = [];
+  private readonly cpuSamples = new Map<string, { timestampNs: bigint; cpuNs: bigint }>();
 
   constructor(
     private readonly config: HuskConfig,
@@ -234,6 +236,16 @@ export class ContainerService {
     });
   }
 
+  /** A usage sample; the CPU rate comes from the previous sample of the same container. */
+  async usage(c: ContainerRecord): Promise<ContainerUsage | undefined> {
+    const raw = await this.runtime.usage(c);
+    if (!raw) return undefined;
+    const now = { timestampNs: nowNs(), cpuNs: raw.cgroup.cpu.usageNs };
+    const nanoCores = nanoCoresBetween(this.cpuSamples.get(c.id), now);
+    this.cpuSamples.set(c.id, now);
+    return { timestampNs: now.timestampNs, cgroup: raw.cgroup, nanoCores, writableLayer: raw.writableLayer };
+  }
+
   /** Resolves an ID to a running container, or FAILED_PRECONDITION saying what it is. */
   private running(idOrPrefix: string): ContainerRecord {
     const c = this.get(idOrPrefix);
@@ -301,6 +313,7 @@ export class ContainerService {
     await rm(c.stateDir, { recursive: true, force: true });
     await this.store.remove(c.id);
     this.containers.delete(c.id);
+    this.cpuSamples.delete(c.id);
     this.names.release(c.reservedName, c.id);
   }
 

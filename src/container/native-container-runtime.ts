@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { HuskConfig } from '../config/config.js';
 import { InvalidArgumentError, isErrno, NotFoundError } from '../common/errors.js';
 import type { CgroupManager } from '../cgroups/index.js';
-import { fromCriResources } from '../cgroups/index.js';
+import { fromCriResources, type CgroupStats } from '../cgroups/index.js';
+import { diskUsage, type DiskUsage } from '../common/disk-usage.js';
 import type { ImageService } from '../image/index.js';
 import {
   runtimeDefaultProfile,
@@ -279,6 +280,13 @@ export class NativeContainerRuntime implements ContainerRuntime {
       session.close();
       void resizes;
     }
+  }
+
+  async usage(c: ContainerRecord): Promise<{ cgroup: CgroupStats; writableLayer: DiskUsage & { mountpoint: string } } | undefined> {
+    if (!c.handles?.cgroupPath || !(await this.cgroups.exists(c.handles.cgroupPath))) return undefined;
+    const upper = join(this.layerDir(c), 'upper');
+    const [cgroup, layer] = await Promise.all([this.cgroups.stats(c.handles.cgroupPath), diskUsage([upper])]);
+    return { cgroup, writableLayer: { ...layer, mountpoint: upper } };
   }
 
   reopenLog(c: ContainerRecord): Promise<void> {

@@ -7,7 +7,7 @@ import { AmbiguousIdError } from '../common/ids.js';
 import type { HuskConfig } from '../config/config.js';
 import { log as rootLog, type Logger } from '../log/logger.js';
 import { ContentStore } from './content-store.js';
-import { diskUsage, type DiskUsage } from './disk-usage.js';
+import { diskUsage, type DiskUsage } from '../common/disk-usage.js';
 import { parseImageUser } from './image-user.js';
 import { ImageStore, type ImageRecord } from './image-store.js';
 import { LayerStore } from './layer-store.js';

@@ -8,6 +8,7 @@ import { packageRoot } from '../common/package-info.js';
 import { writeSpec, type ContainerSpec } from './spec.js';
 import { MonitorError, monitorErrorFromReport } from './monitor-errors.js';
 import { monitorCommand } from './monitor-control.js';
+import { spawnerFor } from './monitor-spawner.js';
 
 export { attach, type AttachSession } from './monitor-attach.js';
 export { readExitFile, type MonitorExit } from './monitor-exit.js';
@@ -28,6 +29,11 @@ export interface MonitorOptions {
   monitorPath?: string;
   /** How long create may take (image mounts on slow disks); default 30 s. */
   timeoutMs?: number;
+  /**
+   * true (default): create through a shared `husk-monitor serve` child (cheap
+   * forks); false: spawn `husk-monitor create` per container.
+   */
+  spawner?: boolean;
 }
 
 export interface CreatedContainer {
@@ -72,7 +78,10 @@ export function runMonitor(args: string[], options: MonitorOptions = {}): Promis
  */
 export async function createContainer(spec: ContainerSpec, options: MonitorOptions = {}): Promise<CreatedContainer> {
   const specPath = await writeSpec(spec);
-  const { line } = await runMonitor(['create', specPath], options);
+  const line =
+    options.spawner === false
+      ? (await runMonitor(['create', specPath], options)).line
+      : await spawnerFor(options.monitorPath ?? monitorBinaryPath()).create(specPath, options.timeoutMs ?? 30_000);
   let parsed: { pid?: unknown; monitorPid?: unknown; error?: { step?: unknown; errno?: unknown; message?: unknown } };
   try {
     parsed = JSON.parse(line) as typeof parsed;

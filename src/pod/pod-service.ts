@@ -15,6 +15,7 @@ import { nowNs } from '../events/event-bus.js';
 import { log } from '../log/logger.js';
 import { resolvConf, hostsFile } from './dns.js';
 import type { SandboxSpec } from './sandbox-spec.js';
+import type { LinuxContainerResources__Output } from '../generated/runtime/v1/LinuxContainerResources.js';
 import type { PodRecord, PodState } from './pod-record.js';
 import type { SandboxRuntime } from './sandbox-runtime.js';
 
@@ -130,6 +131,15 @@ export class PodService {
       await this.containers?.removeAllInPod(id);
       await this.destroy(pod);
       this.emit('deleted', pod);
+    });
+  }
+
+  async updateResources(idOrPrefix: string, overhead: LinuxContainerResources__Output | null, resources: LinuxContainerResources__Output | null): Promise<void> {
+    const id = this.resolve(idOrPrefix);
+    await this.locks.run(id, async () => {
+      const pod = this.pods.get(id)!;
+      pod.spec = { ...pod.spec, overhead: overhead ?? pod.spec.overhead, resources: resources ?? pod.spec.resources };
+      await this.store.save(pod);
     });
   }
 

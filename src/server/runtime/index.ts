@@ -7,6 +7,7 @@ import { RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, List
 import { CreateContainer, StartContainer, StopContainer, RemoveContainer } from './container-lifecycle.js';
 import { ContainerStatus, ListContainers, StreamContainers } from './container-status.js';
 import { GetContainerEvents } from './container-events.js';
+import { ContainerStats, ListContainerStats, StreamContainerStats, PodSandboxStats, ListPodSandboxStats, StreamPodSandboxStats, UpdatePodSandboxResources } from './stats.js';
 import { ExecSync, Exec, Attach, PortForward, ReopenContainerLog, UpdateContainerResources } from './container-exec.js';
 
 export const runtimeHandlers: RuntimeHandlers = {
@@ -34,4 +35,11 @@ export const runtimeHandlers: RuntimeHandlers = {
   PortForward,
   ReopenContainerLog,
   UpdateContainerResources,
+  ContainerStats,
+  ListContainerStats,
+  StreamContainerStats,
+  PodSandboxStats,
+  ListPodSandboxStats,
+  StreamPodSandboxStats,
+  UpdatePodSandboxResources,
 };

@@ -125,6 +125,21 @@ describe('exec, attach and port-forward', function () {
     expect(readFileSync(join(`${logPath}.1`), 'utf8')).to.match(/stdout F tick/);
   });
 
+  it('reports container and pod stats from the cgroup and the writable layer', async () => {
+    await unary(rt(), 'ExecSync', { container_id: ctr, cmd: ['sh', '-c', 'dd if=/dev/zero of=/tmp/blob bs=1M count=3 2>/dev/null'], timeout: 10 });
+    const first = (await unary(rt(), 'ContainerStats', { container_id: ctr })).stats!;
+    expect(Number(first.cpu!.usage_core_nano_seconds!.value)).to.be.greaterThan(0);
+    expect(Number(first.memory!.working_set_bytes!.value)).to.be.greaterThan(0);
+    expect(Number(first.writable_layer!.used_bytes!.value)).to.be.at.least(3 * 1024 * 1024);
+    const listed = await unary(rt(), 'ListContainerStats', { filter: { pod_sandbox_id: pod } });
+    expect(listed.stats.map((s) => s.attributes!.id)).to.include(ctr);
+    const second = (await unary(rt(), 'ContainerStats', { container_id: ctr })).stats!;
+    expect(second.cpu!.usage_nano_cores).to.not.equal(null); // a rate once there are two samples
+    const podStats = (await unary(rt(), 'PodSandboxStats', { pod_sandbox_id: pod })).stats!;
+    expect(Number(podStats.linux!.process!.process_count!.value)).to.be.greaterThan(0);
+    expect(podStats.linux!.containers.map((c) => c.attributes!.id)).to.include(ctr);
+  });
+
   it('UpdateContainerResources changes the running container cgroup', async () => {
     await unary(rt(), 'UpdateContainerResources', { container_id: ctr, linux: { memory_limit_in_bytes: 64 * 1024 * 1024, cpu_shares: 512 } });
     const st = await unary(rt(), 'ContainerStatus', { container_id: ctr });

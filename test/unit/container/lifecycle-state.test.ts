@@ -65,6 +65,9 @@ class MemoryContainers implements ContainerRuntime {
   }
   async attach() {}
   async reopenLog() {}
+  async usage() {
+    return undefined;
+  }
   async updateResources() {}
 }
 

@@ -2,7 +2,7 @@
 // hard-linked inode counted once, without following symlinks or mounts.
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isErrno } from '../common/errors.js';
+import { isErrno } from './errors.js';
 
 export interface DiskUsage {
   bytes: number;
