@@ -59,18 +59,16 @@ static int setup_stdio(const child_stdio *io, mon_error *err) {
   return 0;
 }
 
-/* A new user namespace is mapped by the monitor (it holds the host rights). */
-static int enter_new_userns(const spec *s, int sync, mon_error *err) {
+/* The clone made a new user namespace and the monitor wrote its id maps
+ * before SYNC_GO: become root in it, with its full capabilities. */
+static int become_userns_root(const spec *s, mon_error *err) {
   const ns_entry *user = spec_namespace(s, CLONE_NEWUSER);
   if (user == NULL || user->path != NULL) return 0;
-  if (unshare(CLONE_NEWUSER) < 0) return mon_error_set(err, errno, "create namespace", "unshare user namespace");
-  if (sync_send(sync, SYNC_USERNS, NULL, -1) < 0) return mon_error_set(err, errno, "sync", "send");
-  if (expect(sync, SYNC_GO, err) < 0) return -1;
-  if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) return mon_error_set(err, errno, "user", "become root in the user namespace");
+  if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) return mon_error_set(err, errno, "user namespace", "become root in the user namespace");
   return 0;
 }
 
-_Noreturn void container_main(const spec *s, int sync, const child_stdio *io) {
+_Noreturn void container_main(const spec *s, int sync, const child_stdio *io, int joined) {
   mon_error err = {0};
   const process_spec *p = &s->process;
   reset_signals();
@@ -86,7 +84,7 @@ _Noreturn void container_main(const spec *s, int sync, const child_stdio *io) {
     mon_error_set(&err, EINVAL, "create namespace", "a container needs a mnt namespace");
     fail(sync, &err);
   }
-  if (ns_join_paths(s, &err) < 0 || enter_new_userns(s, sync, &err) < 0 ||
+  if (become_userns_root(s, &err) < 0 || ns_join_paths(s, ~joined, &err) < 0 ||
       ns_unshare(s, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP, &err) < 0)
     fail(sync, &err);
 

@@ -10,7 +10,8 @@ typedef struct {
 } child_stdio;
 
 /* Runs in the forked child; never returns. Reports over sync. */
-_Noreturn void container_main(const spec *s, int sync, const child_stdio *io);
+/* `joined`: CLONE_NEW* bits the monitor already joined before cloning. */
+_Noreturn void container_main(const spec *s, int sync, const child_stdio *io, int joined);
 
 /* Shared with exec: reset what the monitor changed (signal mask and
  * dispositions) so the command starts clean. */

@@ -110,16 +110,45 @@ static int copy(int from, int to) {
   return 1;
 }
 
-/* Relays the caller's stdio to the pty until the command exits. */
-static int relay_and_wait(pid_t pid, int master, int sigfd) {
+/* A line from the control fd: "resize ROWS COLS" or "signal N". */
+static void control_line(const char *line, pid_t pid, int master) {
+  unsigned rows, cols;
+  int sig;
+  if (sscanf(line, "resize %u %u", &rows, &cols) == 2 && master >= 0 && rows < 65536 && cols < 65536)
+    pty_resize(master, (unsigned short)rows, (unsigned short)cols);
+  else if (sscanf(line, "signal %d", &sig) == 1 && sig > 0 && sig < 65)
+    kill(pid, sig);
+}
+
+/* Relays the caller's stdio to the pty (if any) and serves the control fd
+ * until the command exits. */
+static int relay_and_wait(pid_t pid, int master, int sigfd, int control_fd) {
   int in_open = master >= 0;
   int out_open = master >= 0;
   int status = 0;
+  char ctl[256];
+  size_t ctl_len = 0;
   for (;;) {
-    struct pollfd fds[3] = {{sigfd, POLLIN, 0}, {in_open ? 0 : -1, POLLIN, 0}, {out_open ? master : -1, POLLIN, 0}};
-    if (poll(fds, 3, -1) < 0 && errno != EINTR) break;
+    struct pollfd fds[4] = {{sigfd, POLLIN, 0}, {in_open ? 0 : -1, POLLIN, 0}, {out_open ? master : -1, POLLIN, 0}, {control_fd, POLLIN, 0}};
+    if (poll(fds, 4, -1) < 0 && errno != EINTR) break;
     if (fds[2].revents && !copy(master, 1)) out_open = 0;
     if (fds[1].revents && !copy(0, master)) in_open = 0;
+    if (fds[3].revents) {
+      ssize_t n = read(control_fd, ctl + ctl_len, sizeof ctl - 1 - ctl_len);
+      if (n <= 0) {
+        control_fd = -1; /* the caller closed it: no more requests */
+      } else {
+        ctl_len += (size_t)n;
+        char *nl;
+        while ((nl = memchr(ctl, '\n', ctl_len)) != NULL) {
+          *nl = '\0';
+          control_line(ctl, pid, master);
+          ctl_len -= (size_t)(nl + 1 - ctl);
+          memmove(ctl, nl + 1, ctl_len);
+        }
+        if (ctl_len == sizeof ctl - 1) ctl_len = 0;
+      }
+    }
     if (fds[0].revents) {
       struct signalfd_siginfo si;
       while (read(sigfd, &si, sizeof si) > 0) {
@@ -143,10 +172,11 @@ static int relay_and_wait(pid_t pid, int master, int sigfd) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
-int cmd_exec(const char *spec_path, int status_fd) {
+int cmd_exec(const char *spec_path, int status_fd, int control_fd) {
   spec s;
   mon_error err = {0};
   if (status_fd >= 0) fcntl(status_fd, F_SETFD, FD_CLOEXEC);
+  if (control_fd >= 0) fcntl(control_fd, F_SETFD, FD_CLOEXEC);
   if (spec_load(spec_path, SPEC_EXEC, &s, &err) < 0) return report_error(status_fd, &err);
   struct husk_sock_fprog filter;
   if (seccomp_read(s.process.seccomp_bpf_path, &filter, &err) < 0) return report_error(status_fd, &err);
@@ -201,7 +231,7 @@ int cmd_exec(const char *spec_path, int status_fd) {
     if (write(status_fd, line, (size_t)n) < 0) {
     }
   }
-  int code = relay_and_wait(pid, master, sigfd);
+  int code = relay_and_wait(pid, master, sigfd, control_fd);
   if (status_fd >= 0) {
     char line[64];
     int n = snprintf(line, sizeof line, "{\"exitCode\":%d}\n", code);

@@ -4,6 +4,7 @@
 #ifndef HUSK_MONITOR_EXEC_H
 #define HUSK_MONITOR_EXEC_H
 
-int cmd_exec(const char *spec_path, int status_fd);
+/* status_fd, control_fd: -1 when not given (PROTOCOL.md). */
+int cmd_exec(const char *spec_path, int status_fd, int control_fd);
 
 #endif

@@ -32,12 +32,14 @@ int oom_watch_fired(const oom_watch *w) {
   return read_oom_kills(w->version, w->dir) > w->base;
 }
 
-static int write_atomic(const char *name, const char *data, size_t len, mon_error *err) {
+/* durable: fsync the file and the directory (the exit record must survive a
+ * crash of everything above us); otherwise only rename-atomic */
+static int write_atomic(const char *name, const char *data, size_t len, int durable, mon_error *err) {
   char tmp[128];
   snprintf(tmp, sizeof tmp, ".%s.tmp", name);
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return mon_error_set(err, errno, "write state", "open %s", tmp);
-  if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0) {
+  if (write(fd, data, len) != (ssize_t)len || (durable && fsync(fd) < 0)) {
     int e = errno;
     close(fd);
     unlink(tmp);
@@ -49,7 +51,7 @@ static int write_atomic(const char *name, const char *data, size_t len, mon_erro
     unlink(tmp);
     return mon_error_set(err, e, "write state", "rename %s", name);
   }
-  int dir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dir = durable ? open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
   if (dir >= 0) {
     fsync(dir);
     close(dir);
@@ -70,11 +72,11 @@ int exit_file_write(int wait_status, int oom_killed, mon_error *err) {
   char buf[256];
   int n = snprintf(buf, sizeof buf, "{\"exitCode\":%d,\"signal\":%d,\"finishedAt\":\"%lld%09ld\",\"oomKilled\":%s}\n", code, sig,
                    (long long)ts.tv_sec, ts.tv_nsec, oom_killed ? "true" : "false");
-  return write_atomic("exit.json", buf, (size_t)n, err);
+  return write_atomic("exit.json", buf, (size_t)n, 1, err);
 }
 
 int write_small_file(const char *name, const char *value, mon_error *err) {
   char buf[64];
   int n = snprintf(buf, sizeof buf, "%s\n", value);
-  return write_atomic(name, buf, (size_t)n, err);
+  return write_atomic(name, buf, (size_t)n, 0, err);
 }

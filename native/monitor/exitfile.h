@@ -18,7 +18,7 @@ int oom_watch_fired(const oom_watch *w);
 /* In the current directory (the monitor runs in the state dir). */
 int exit_file_write(int wait_status, int oom_killed, mon_error *err);
 
-/* Writes "<value>\n" to name atomically in the current directory. */
+/* Writes "<value>\n" to name atomically (rename, no fsync) in the current directory. */
 int write_small_file(const char *name, const char *value, mon_error *err);
 
 #endif

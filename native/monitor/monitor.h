@@ -52,6 +52,11 @@ typedef struct {
 
 /* create: prints {"pid":N,"monitorPid":M} or {"error":...}; 0 on success. */
 int cmd_create(const char *spec_path);
+/* serve: creates on request from stdin ("<id> create <spec>"), replies "<id> <line>" on stdout. */
+int cmd_serve(void);
+
+/* Rewrites what ps shows for this process (within the original argv space). */
+void set_process_title(const char *title);
 
 /* The event loop; returns when the container has exited and is recorded. */
 void monitor_run(monitor *m);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 
 #include "kernel.h"
@@ -185,6 +186,63 @@ static int apply_after(int rootfd, const mount_entry *m, const mount_opts *o, in
   return 0;
 }
 
+#define CGROUP2_MAGIC 0x63677270
+
+static int host_is_cgroup2(void) {
+  struct statfs sf;
+  return statfs("/sys/fs/cgroup", &sf) == 0 && (unsigned long)sf.f_type == CGROUP2_MAGIC;
+}
+
+/* cgroup v1 (and hybrid) hosts: a tmpfs with one mount per hierarchy the
+ * host has under /sys/fs/cgroup, as runc makes it. In a cgroup namespace
+ * each shows the container's own cgroup as its root. */
+static int mount_cgroup_v1(int rootfd, const mount_entry *m, const mount_opts *o, const char *target, mon_error *err) {
+  unsigned long flags = o->flags & ~MS_RDONLY;
+  if (mount("tmpfs", target, "tmpfs", flags, "mode=755") < 0) return mon_error_set(err, errno, "mount", "tmpfs for cgroups on %s", m->destination);
+  FILE *f = fopen("/proc/self/mountinfo", "re");
+  if (f == NULL) return mon_error_set(err, errno, "mount", "read /proc/self/mountinfo");
+  char line[4096];
+  int rc = 0;
+  while (rc == 0 && fgets(line, sizeof line, f)) {
+    /* id parent major:minor root mountpoint opts [optional...] - fstype source superopts */
+    char mnt[1024], fstype[64], superopts[1024];
+    const char *sep = strstr(line, " - ");
+    if (sep == NULL || sscanf(line, "%*s %*s %*s %*s %1023s", mnt) != 1 || sscanf(sep + 3, "%63s %*s %1023s", fstype, superopts) != 2) continue;
+    if (strncmp(mnt, "/sys/fs/cgroup/", 15) != 0 || strchr(mnt + 15, '/')) continue;
+    int v2 = strcmp(fstype, "cgroup2") == 0;
+    if (!v2 && strcmp(fstype, "cgroup") != 0) continue;
+    /* controllers (and name=) without the generic rw/ro */
+    char data[1024] = "";
+    size_t len = 0;
+    for (char *tok = strtok(superopts, ","); tok; tok = strtok(NULL, ",")) {
+      if (strcmp(tok, "rw") == 0 || strcmp(tok, "ro") == 0) continue;
+      len += (size_t)snprintf(data + len, sizeof data - len, "%s%s", len ? "," : "", tok);
+    }
+    char dest[PATH_MAX];
+    snprintf(dest, sizeof dest, "%s/%s", m->destination, mnt + 15);
+    int fd = open_in_root(rootfd, dest, CREATE_DIR, err);
+    if (fd < 0) {
+      rc = -1;
+      break;
+    }
+    char sub[32];
+    fd_path(fd, sub);
+    if (mount("cgroup", sub, v2 ? "cgroup2" : "cgroup", o->flags, v2 ? NULL : data) < 0)
+      rc = mon_error_set(err, errno, "mount", "cgroup %s on %s", v2 ? "v2" : data, dest);
+    close(fd);
+  }
+  fclose(f);
+  if (rc == 0 && (o->flags & MS_RDONLY)) {
+    int fd = open_in_root(rootfd, m->destination, CREATE_NONE, err);
+    if (fd < 0) return -1;
+    char top[32];
+    fd_path(fd, top);
+    if (mount(NULL, top, NULL, MS_REMOUNT | MS_RDONLY | flags, "mode=755") < 0) rc = mon_error_set(err, errno, "mount", "remount %s read-only", m->destination);
+    close(fd);
+  }
+  return rc;
+}
+
 int mount_entry_apply(int rootfd, const mount_entry *m, mon_error *err) {
   mount_opts o;
   if (mount_opts_parse(m->options, &o, err) < 0) return -1;
@@ -204,7 +262,10 @@ int mount_entry_apply(int rootfd, const mount_entry *m, mon_error *err) {
   if (fd < 0) return -1;
   fd_path(fd, target);
   const char *type = m->type;
-  if (strcmp(type, "cgroup") == 0) type = "cgroup2";
+  if (strcmp(type, "cgroup") == 0) {
+    if (host_is_cgroup2()) type = "cgroup2";
+    else return mount_cgroup_v1(rootfd, m, &o, target, err);
+  }
   if (mount(m->source, target, type, o.flags, o.data[0] ? o.data : NULL) < 0) {
     int e = errno;
     /* sysfs cannot be mounted without owning the network namespace: bind the host's read-only */

@@ -23,26 +23,18 @@ static int join_path(const char *path, int flag, mon_error *err) {
   return 0;
 }
 
-int ns_prepare_pid(const spec *s, mon_error *err) {
-  const ns_entry *pid = spec_namespace(s, CLONE_NEWPID);
-  if (pid == NULL) return 0;
-  if (pid->path) return join_path(pid->path, CLONE_NEWPID, err);
-  if (unshare(CLONE_NEWPID) < 0) return mon_error_set(err, errno, "create namespace", "unshare pid namespace");
-  return 0;
-}
-
 /* setns order: a user namespace first (it grants the rights for the rest),
  * the mount namespace last (the other paths are host paths). */
 static const int join_order[] = {CLONE_NEWUSER, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNET, CLONE_NEWCGROUP, CLONE_NEWNS};
 #define NJOIN (sizeof join_order / sizeof join_order[0])
 
-int ns_join_paths(const spec *s, mon_error *err) {
+int ns_join_paths(const spec *s, int mask, mon_error *err) {
   int fds[NJOIN];
   int rc = 0;
   for (size_t i = 0; i < NJOIN; i++) fds[i] = -1;
   for (size_t i = 0; i < NJOIN && rc == 0; i++) {
     const ns_entry *e = spec_namespace(s, join_order[i]);
-    if (e == NULL || e->path == NULL) continue;
+    if (e == NULL || e->path == NULL || !(join_order[i] & mask)) continue;
     fds[i] = open(e->path, O_RDONLY | O_CLOEXEC);
     if (fds[i] < 0) rc = mon_error_set(err, errno, "join namespace", "open %s", e->path);
   }
@@ -53,6 +45,20 @@ int ns_join_paths(const spec *s, mon_error *err) {
   for (size_t i = 0; i < NJOIN; i++)
     if (fds[i] >= 0) close(fds[i]);
   return rc;
+}
+
+int ns_prepare_clone(const spec *s, int *clone_flags, int *joined, mon_error *err) {
+  int fresh = ns_new_flags(s);
+  *clone_flags = fresh & CLONE_NEWPID;
+  *joined = 0;
+  const ns_entry *pid = spec_namespace(s, CLONE_NEWPID);
+  if (pid && pid->path && join_path(pid->path, CLONE_NEWPID, err) < 0) return -1;
+  if (fresh & CLONE_NEWUSER) {
+    *joined = CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP;
+    if (ns_join_paths(s, *joined, err) < 0) return -1;
+    *clone_flags |= CLONE_NEWUSER;
+  }
+  return 0;
 }
 
 static const char *ns_file(int flag) {

@@ -5,13 +5,17 @@
 #include "error.h"
 #include "spec.h"
 
-/* In the monitor, before forking the container: a pid namespace only
- * applies to children, so it is joined or made here. */
-int ns_prepare_pid(const spec *s, mon_error *err);
+/* In the monitor, before forking the container. A pid namespace only
+ * applies to children, so a path is joined here. A new user namespace is
+ * made by the clone itself, together with a new pid namespace (so the
+ * user namespace owns it); the other namespaces given by path are joined
+ * here first, while the monitor still has the host's rights over them.
+ * Returns the CLONE_NEW* flags for clone(); *joined gets what was joined. */
+int ns_prepare_clone(const spec *s, int *clone_flags, int *joined, mon_error *err);
 
-/* In the container process: joins every namespace the spec gives a path
- * for (user first, mnt last), except pid. */
-int ns_join_paths(const spec *s, mon_error *err);
+/* Joins the namespaces in mask that the spec gives a path for (user first,
+ * mnt last), never pid. */
+int ns_join_paths(const spec *s, int mask, mon_error *err);
 
 /* Joins the namespaces of a running process that differ from ours, except
  * pid (done by the caller before forking). */

@@ -99,8 +99,10 @@ static int mount_root(const spec *s, mon_error *err) {
       return mon_error_set(err, errno, "mount rootfs", "bind %s", s->rootfs_path);
     return 0;
   }
-  int rc = overlay_fsconfig(s, err);
-  if (rc <= 0) return rc;
+  if (!s->overlay_legacy) {
+    int rc = overlay_fsconfig(s, err);
+    if (rc <= 0) return rc;
+  }
   return overlay_legacy(s, err);
 }
 

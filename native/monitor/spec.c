@@ -293,6 +293,10 @@ static int parse_rootfs(spec *s, const json_value *root, mon_error *err) {
       get_string(overlay, "workdir", 0, "rootfs.overlay.workdir", &s->workdir, err) < 0)
     return -1;
   if ((s->upperdir == NULL) != (s->workdir == NULL)) return bad(err, "rootfs.overlay", "upperdir and workdir go together");
+  const char *method;
+  if (get_string(overlay, "method", 0, "rootfs.overlay.method", &method, err) < 0) return -1;
+  if (method && strcmp(method, "legacy") != 0 && strcmp(method, "auto") != 0) return bad(err, "rootfs.overlay.method", "must be auto or legacy");
+  s->overlay_legacy = method && strcmp(method, "legacy") == 0;
   for (size_t i = 0; i < s->nlowerdirs; i++)
     if (strchr(s->lowerdirs[i], ',') || strchr(s->lowerdirs[i], ':')) return bad(err, "rootfs.overlay.lowerdirs", "paths must not contain ',' or ':'");
   return 0;

@@ -75,6 +75,7 @@ typedef struct {
   const char **lowerdirs; /* NULL-terminated, top layer first */
   size_t nlowerdirs;
   const char *upperdir, *workdir;
+  int overlay_legacy; /* skip the new mount API (old kernels, tests) */
   mount_entry *mounts;
   size_t nmounts;
   const char **masked_paths, **readonly_paths;

@@ -8,8 +8,7 @@
 #include "error.h"
 
 typedef enum {
-  SYNC_GO = 1,     /* monitor -> container: cgroup joined / id maps written, go on */
-  SYNC_USERNS,     /* container -> monitor: new user ns made, write the id maps */
+  SYNC_GO = 1,     /* monitor -> container: cgroup joined and id maps written, go on */
   SYNC_PTY,        /* container -> monitor: the pty master (fd attached) */
   SYNC_READY,      /* container -> monitor: set up, waiting for start */
   SYNC_ERROR,      /* container -> monitor: setup failed (err filled) */

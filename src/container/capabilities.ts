@@ -3,7 +3,7 @@
 // CRI-O read it. Privileged containers get everything.
 import { InvalidArgumentError } from '../common/errors.js';
 import { normalizeCapability } from '../native/index.js';
-import { DEFAULT_CAPABILITIES } from '../native/spec.js';
+import { DEFAULT_CAPABILITIES } from '../native/index.js';
 
 /** Every capability Linux defines (up to CAP_CHECKPOINT_RESTORE, 40). */
 export const ALL_CAPABILITIES: readonly string[] = [
@@ -26,10 +26,22 @@ function names(list: string[], field: string): string[] {
   });
 }
 
-export function containerCapabilities(add: string[], drop: string[], privileged: boolean): string[] {
+/**
+ * `hostBounding` is what the runtime itself may hold (its bounding set): a
+ * process can be given nothing beyond it, so "ALL" means all of those, as in
+ * containerd, and an added capability the host lacks is left out.
+ */
+export function containerCapabilities(add: string[], drop: string[], privileged: boolean, hostBounding: readonly string[] = ALL_CAPABILITIES): string[] {
   const adds = names(add, 'add_capabilities');
   const drops = names(drop, 'drop_capabilities');
-  if (privileged || adds.includes('ALL')) return [...ALL_CAPABILITIES];
+  if (privileged || adds.includes('ALL')) return ALL_CAPABILITIES.filter((c) => hostBounding.includes(c));
   const base = drops.includes('ALL') ? [] : DEFAULT_CAPABILITIES.filter((c) => !drops.includes(c));
-  return [...new Set([...base, ...adds])];
+  return [...new Set([...base, ...adds])].filter((c) => hostBounding.includes(c));
 }
+
+/** Capability names in a /proc/<pid>/status hex mask (`CapBnd:\t000001fffeffffff`). */
+export function capabilitiesInMask(hex: string): string[] {
+  const mask = BigInt(`0x${hex.trim()}`);
+  return ALL_CAPABILITIES.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+}
+

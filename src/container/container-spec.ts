@@ -114,6 +114,9 @@ export function containerSpec(config: ContainerConfig__Output | null): Container
     if (a.includes('\0')) throw new InvalidArgumentError(i < config.command.length ? `${F}.command` : `${F}.args`, 'contains a NUL byte');
   }
 
+  if (sc?.run_as_group && !sc.run_as_user && !sc.run_as_username) {
+    throw new InvalidArgumentError(`${SC}.run_as_group`, 'needs run_as_user or run_as_username');
+  }
   const pidMode = sc?.namespace_options?.pid ?? NamespaceMode.POD;
   const pidNamespace = pidMode === NamespaceMode.CONTAINER ? 'container' : pidMode === NamespaceMode.NODE ? 'node' : pidMode === NamespaceMode.TARGET ? 'target' : 'pod';
   if (pidNamespace === 'target' && !sc?.namespace_options?.target_id) throw new InvalidArgumentError(`${SC}.namespace_options.target_id`, 'is required with pid TARGET');

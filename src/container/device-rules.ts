@@ -2,7 +2,7 @@
 // them by default: mknod of anything, read/write of the standard nodes and
 // terminals, plus the devices the request names. Privileged: everything.
 import type { DeviceRule } from '../cgroups/index.js';
-import type { DeviceSpec } from '../native/spec.js';
+import type { DeviceSpec } from '../native/index.js';
 
 const STANDARD: DeviceRule[] = [
   { type: 'c', major: '*', minor: '*', access: 'm' },

@@ -19,8 +19,8 @@ import {
   closePidfd,
   isNativeError,
 } from '../native/index.js';
-import { createContainer, startContainer, signalContainer, readExitFile, monitorState, reopenLog, execInContainer, execInContainerCapture, attach } from '../native/monitor.js';
-import { withDefaults, capabilitySets, defaultDevices, SPEC_FILE, type ContainerSpec, type MountSpec, type DeviceSpec, type NamespaceSpec, type ExecSpec } from '../native/spec.js';
+import { createContainer, startContainer, signalContainer, readExitFile, monitorState, reopenLog, execInContainer, execInContainerCapture, attach } from '../native/index.js';
+import { withDefaults, capabilitySets, defaultDevices, SPEC_FILE, type ContainerSpec, type MountSpec, type DeviceSpec, type NamespaceSpec, type ExecSpec } from '../native/index.js';
 import { readFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
@@ -32,7 +32,15 @@ import type { ContainerRuntime, ExecOutput } from './container-runtime.js';
 import { processArgs, mergeEnv, workingDir } from './process-args.js';
 import { parsePasswd, parseGroup, resolveUser } from './user.js';
 import { readImageFile } from './image-files.js';
-import { containerCapabilities } from './capabilities.js';
+import { containerCapabilities, capabilitiesInMask } from './capabilities.js';
+import { readFileSync } from 'node:fs';
+
+let hostBounding: string[] | undefined;
+/** The daemon's own bounding set: what it can hand to a container at most. */
+function hostBoundingSet(): string[] {
+  hostBounding ??= capabilitiesInMask(/^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0');
+  return hostBounding;
+}
 import { deviceRules } from './device-rules.js';
 
 export class NativeContainerRuntime implements ContainerRuntime {
@@ -68,7 +76,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
     let env = mergeEnv(image.runtime.env, spec.env);
     if (!env.some((e) => e.startsWith('HOME='))) env = [...env, `HOME=${user.home}`];
 
-    const caps = containerCapabilities(sec.addCapabilities, sec.dropCapabilities, sec.privileged);
+    const caps = containerCapabilities(sec.addCapabilities, sec.dropCapabilities, sec.privileged, hostBoundingSet());
     const layerDir = this.layerDir(c);
     await mkdir(join(layerDir, 'upper'), { recursive: true, mode: 0o755 });
     await mkdir(join(layerDir, 'work'), { recursive: true, mode: 0o700 });

@@ -29,3 +29,7 @@ export type { WaitOptions } from './pidfd.js';
 
 export { mknod, mkdirExact, lsetxattr, lgetxattr, statfs, FS_MAGIC } from './fs.js';
 export type { NodeKind, StatfsResult } from './fs.js';
+
+// The per-container monitor (native/monitor) and the spec it reads.
+export * from './monitor.js';
+export * from './spec.js';

@@ -1,7 +1,8 @@
 // husk-monitor exec: a command in a running container's namespaces and
 // cgroup. The monitor reports on fd 3: {"pid":N} once the command runs, or
 // {"error":...}; then it exits with the command's code (128+signal if killed).
-// Killing the exec monitor kills the command (PR_SET_PDEATHSIG).
+// fd 4 takes "resize ROWS COLS" and "signal N" lines. Killing the exec
+// monitor kills the command (PR_SET_PDEATHSIG).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
@@ -30,6 +31,10 @@ export interface ExecHandle {
   stderr: Readable | null;
   /** The command's exit code (128+signal when a signal ended it). */
   exit: Promise<number>;
+  /** Sets the window size of the command's terminal (spec.process.terminal). */
+  resize(rows: number, cols: number): void;
+  /** Sends a signal to the command. */
+  signal(signal: number): void;
   /** SIGKILLs the exec monitor, which takes the command with it. */
   kill(): void;
 }
@@ -45,12 +50,14 @@ export async function execInContainer(spec: ExecSpec, options: ExecOptions = {})
   const specPath = join(options.specDir ?? tmpdir(), `husk-exec-${randomBytes(8).toString('hex')}.json`);
   await writeFileAtomic(specPath, JSON.stringify(spec), 0o600);
   const io = options.stdio ?? 'pipe';
-  const child = spawn(await monitorBinary(options), ['exec', specPath, '--status-fd', '3'], { stdio: [io, io, io, 'pipe'] });
+  const child = spawn(await monitorBinary(options), ['exec', specPath, '--status-fd', '3', '--control-fd', '4'], { stdio: [io, io, io, 'pipe', 'pipe'] });
   // Node drains a child's stdio nobody reads yet when the child exits, which
   // would drop a fast command's output: take it into our own buffers at once.
   const stdout = child.stdout ? child.stdout.pipe(new PassThrough()) : null;
   const stderr = child.stderr ? child.stderr.pipe(new PassThrough()) : null;
   const status = child.stdio[3] as Readable;
+  const control = child.stdio[4] as Writable;
+  control.on('error', () => undefined);
   const exit = new Promise<number>((resolve) => {
     child.once('close', (code, signal) => resolve(code ?? 128 + (signal ? osSignal(signal) : 0)));
   });
@@ -81,6 +88,8 @@ export async function execInContainer(spec: ExecSpec, options: ExecOptions = {})
       stdout,
       stderr,
       exit,
+      resize: (rows, cols) => void control.write(`resize ${Math.trunc(rows)} ${Math.trunc(cols)}\n`),
+      signal: (sig) => void control.write(`signal ${Math.trunc(sig)}\n`),
       kill: () => child.kill('SIGKILL'),
     };
   } catch (e) {

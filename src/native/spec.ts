@@ -95,7 +95,12 @@ export interface RootfsSpec {
 export interface MountSpec {
   /** Absolute path inside the container; resolved inside the rootfs (symlinks cannot escape). Missing directories are made. */
   destination: string;
-  /** A filesystem type (proc, sysfs, tmpfs, devpts, mqueue, cgroup) or `bind`. */
+  /**
+   * A filesystem type (proc, sysfs, tmpfs, devpts, mqueue, ...) or `bind`. `cgroup` is cgroup2 on a v2
+   * host; on a v1/hybrid host a tmpfs holding one mount per host hierarchy (each shows the container's
+   * own cgroup as root when the spec has a `cgroup` namespace). `sysfs` falls back to a read-only rbind
+   * of the host's /sys when it cannot be mounted (no own network namespace).
+   */
   type: string;
   /** Host path for binds (must exist: a file source makes a file target), else the fs name. */
   source: string;
@@ -140,7 +145,7 @@ export interface ContainerSpec {
   /** CRI log file (made with its parent directories). Absent: output goes to attach clients only. */
   logPath?: string;
   process: ProcessSpec;
-  /** Set when the spec asks for a uts namespace (new or joined). */
+  /** sethostname() whenever given; leave it out when joining a pod's uts namespace (it would rename the pod). */
   hostname?: string;
   /** Must include `mnt`. Processed: pid in the monitor before fork; then user, ipc, uts, net, cgroup, mnt joins; then new ones. */
   namespaces: NamespaceSpec[];

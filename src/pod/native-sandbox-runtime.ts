@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import { mkdir, rm, copyFile, chmod } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { createContainer, startContainer, signalContainer, monitorState, readExitFile, pauseBinaryPath } from '../native/monitor.js';
+import { createContainer, startContainer, signalContainer, monitorState, readExitFile, pauseBinaryPath } from '../native/index.js';
 import { pinProcessNamespace, unpinNamespace } from '../native/index.js';
-import type { ContainerSpec } from '../native/spec.js';
+import type { ContainerSpec } from '../native/index.js';
 import {
   createPinnedNamespaces,
   unpinNamespaces,

@@ -69,6 +69,23 @@ describe('monitor: exec into a running container', function () {
     expect(result.stdout.toString().replace(/\r/g, '')).to.equal('tty\n30 90\n');
   });
 
+  it('resizes the terminal and passes signals through the control fd', async function () {
+    const handle = await execInContainer(execSpec(['sh', '-c', 'trap "echo got-usr1" USR1; read a; stty size; while ! [ -e /tmp/done ]; do sleep 0.02; done'], { terminal: true }));
+    let out = '';
+    handle.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    handle.resize(44, 144);
+    await new Promise((r) => setTimeout(r, 50));
+    handle.stdin!.write('x\n');
+    const deadline = Date.now() + 5000;
+    while (!out.includes('44 144') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(out).to.include('44 144');
+    handle.signal(10);
+    while (!out.includes('got-usr1') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(out).to.include('got-usr1');
+    await execInContainerCapture(execSpec(['touch', '/tmp/done']));
+    expect(await handle.exit).to.equal(0);
+  });
+
   it('reports a missing executable as a typed error', async function () {
     try {
       await execInContainer(execSpec(['no-such-tool']));

@@ -94,14 +94,18 @@ export function processState(pid: number): string | undefined {
   }
 }
 
-/** Pids of zombie processes named husk-monitor (this machine's pid 1 does not reap orphans). */
-export async function monitorZombies(): Promise<Set<number>> {
+/**
+ * Pids of zombie processes named `comm` (this machine's pid 1 does not reap
+ * orphans, and other tests' monitors exit meanwhile: give the binary a name
+ * of its own to tell ours apart).
+ */
+export async function monitorZombies(comm = 'husk-monitor'): Promise<Set<number>> {
   const out = new Set<number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = await readFile(join('/proc', entry, 'stat'), 'utf8');
-      if (stat.includes('(husk-monitor)') && stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) out.add(Number(entry));
+      if (stat.includes(`(${comm})`) && stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) out.add(Number(entry));
     } catch {
       // gone meanwhile
     }

@@ -63,6 +63,18 @@ describe('monitor: an isolated container process', function () {
     expect(stdout).to.include.members(['/dev/pts', '/dev/shm', '/dev/mqueue', 'null-ok', '4', '0', 'sys-ro']);
   });
 
+  it('applies namespaced sysctls inside the container only', async function () {
+    const hostDomain = await readFile('/proc/sys/kernel/domainname', 'utf8');
+    const hostForward = await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8');
+    const spec = busyboxSpec(dirs, lower, ['sh', '-c', 'cat /proc/sys/kernel/domainname /proc/sys/net/ipv4/ip_forward'], {
+      sysctl: { 'kernel.domainname': 'husk.test', 'net.ipv4.ip_forward': hostForward.trim() === '1' ? '0' : '1' },
+    });
+    const { stdout } = await runToExit(spec);
+    expect(stdout).to.deep.equal(['husk.test', hostForward.trim() === '1' ? '0' : '1']);
+    expect(await readFile('/proc/sys/kernel/domainname', 'utf8')).to.equal(hostDomain);
+    expect(await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')).to.equal(hostForward);
+  });
+
   it('writes exit code, signal and finish time to exit.json', async function () {
     const before = BigInt(Date.now()) * 1_000_000n;
     const { exit } = await runToExit(busyboxSpec(dirs, lower, ['sh', '-c', 'exit 42']));

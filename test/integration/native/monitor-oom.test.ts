@@ -52,6 +52,20 @@ describe('monitor: OOM kill on cgroup v1', function () {
     expect((await readFile(join(cgroup, 'cgroup.procs'), 'utf8')).trim()).to.equal('');
   });
 
+  it('shows its own memory cgroup at /sys/fs/cgroup/memory inside a cgroup namespace', async function () {
+    const script = 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; grep memory /proc/self/cgroup; ls /sys/fs/cgroup | grep -c .; touch /sys/fs/cgroup/x 2>/dev/null || echo ro';
+    const spec = busyboxSpec(dirs, lower, ['sh', '-c', script], {
+      cgroupDirs: [cgroup],
+      namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mnt' }, { type: 'net' }, { type: 'cgroup' }],
+    });
+    const { exit, stdout } = await runToExit(spec);
+    expect(exit.exitCode).to.equal(0);
+    expect(stdout[0]).to.equal(String(16 * 1024 * 1024));
+    expect(stdout[1]).to.match(/^\d+:memory:\/$/);
+    expect(Number(stdout[2])).to.be.greaterThan(1);
+    expect(stdout[3]).to.equal('ro');
+  });
+
   it('does not claim an OOM kill for a process within the limit', async function () {
     const spec = busyboxSpec(dirs, lower, ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1M', 'count=4'], {
       cgroupDirs: [cgroup],

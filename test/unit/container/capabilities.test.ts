@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { containerCapabilities, ALL_CAPABILITIES } from '../../../src/container/capabilities.js';
+import { containerCapabilities, capabilitiesInMask, ALL_CAPABILITIES } from '../../../src/container/capabilities.js';
 import { DEFAULT_CAPABILITIES } from '../../../src/native/spec.js';
 
 describe('container capabilities', () => {
@@ -14,6 +14,13 @@ describe('container capabilities', () => {
     expect(containerCapabilities(['ALL'], [], false)).to.deep.equal([...ALL_CAPABILITIES]);
     expect(containerCapabilities([], ['ALL'], true)).to.deep.equal([...ALL_CAPABILITIES]);
   });
+  it('never asks for more than the host bounding set holds', () => {
+    const host = capabilitiesInMask('000001fffeffffff'); // a host without CAP_SYS_RESOURCE (bit 24)
+    expect(host).to.not.include('CAP_SYS_RESOURCE');
+    expect(containerCapabilities([], [], true, host)).to.deep.equal(host);
+    expect(containerCapabilities(['SYS_RESOURCE', 'SYS_TIME'], [], false, host)).to.include('CAP_SYS_TIME').and.not.include('CAP_SYS_RESOURCE');
+  });
+
   it('names an unknown capability', () => {
     expect(() => containerCapabilities(['CAP_FLY'], [], false)).to.throw('config.linux.security_context.capabilities.add_capabilities[0]: unknown capability "CAP_FLY"');
   });

@@ -68,6 +68,11 @@ describe('containerSpec (CreateContainer request checks)', () => {
     expect(fieldOf(() => containerSpec(config({ envs: [{ key: 'A=B', value: Buffer.from('') }] })))).to.equal('config.envs[0].key');
   });
 
+  it('refuses run_as_group without a user to go with it', () => {
+    const sc = { seccomp: null, seccomp_profile_path: '', run_as_group: { value: '5' }, run_as_user: null, run_as_username: '' };
+    expect(fieldOf(() => containerSpec(config({ linux: { resources: null, security_context: sc } })))).to.equal('config.linux.security_context.run_as_group');
+  });
+
   it('reads seccomp from the structured field or the legacy path', () => {
     const withSc = (sc: Record<string, unknown>) => config({ linux: { resources: null, security_context: { seccomp: null, seccomp_profile_path: '', ...sc } } });
     expect(containerSpec(withSc({ seccomp: { profile_type: 0, localhost_ref: '' } })).security.seccomp).to.deep.equal({ type: 'runtime-default' });
