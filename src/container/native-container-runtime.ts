@@ -105,6 +105,8 @@ export class NativeContainerRuntime implements ContainerRuntime {
         rootfs: {
           path: join(c.stateDir, 'rootfs'),
           readonly: sec.readonlyRootfs,
+          // A bidirectional mount only propagates back out if the root it sits in is shared too (containerd's rule).
+          propagation: spec.mounts.some((m) => m.propagation === 'rshared') ? 'rshared' : 'rslave',
           overlay: { lowerdirs: [...layers].reverse(), upperdir: join(layerDir, 'upper'), workdir: join(layerDir, 'work') },
         },
         process: {
