@@ -1,11 +1,9 @@
 // Attach through the monitor's socket: stdin in, stdout/stderr out, stdinOnce
 // closing stdin, terminal resize by frame and by command, the exit frame.
 import { expect } from 'chai';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { attach, createContainer, isMonitorError, monitorState, resizeTerminal, startContainer } from '../../../src/native/monitor.js';
-import { buildBusyboxRootfs, makeContainerDirs, makeTempDir, removeDir, type ContainerDirs } from '../../helpers/rootfs.js';
-import { busyboxSpec, requireMonitor, waitForExit } from './monitor-harness.js';
+import { busyboxSpec, waitForExit, busyboxFixture } from './monitor-harness.js';
 
 function collect(stream: Readable): { text: () => string; waitFor: (re: RegExp, ms?: number) => Promise<void> } {
   let text = '';
@@ -24,27 +22,10 @@ function collect(stream: Readable): { text: () => string; waitFor: (re: RegExp, 
 }
 
 describe('monitor: attach', function () {
-  let lowerBase: string;
-  let lower: string;
-  let dirs: ContainerDirs;
-
-  before(async function () {
-    requireMonitor(this);
-    lowerBase = await makeTempDir('husk-mon-lower-');
-    lower = await buildBusyboxRootfs(join(lowerBase, 'layer'));
-  });
-  after(async () => {
-    if (lowerBase) await removeDir(lowerBase);
-  });
-  beforeEach(async () => {
-    dirs = await makeContainerDirs();
-  });
-  afterEach(async () => {
-    if (dirs) await removeDir(dirs.base);
-  });
+  const fx = busyboxFixture();
 
   it('relays stdin and both output streams; stdinOnce closes stdin when the session ends it', async function () {
-    const spec = busyboxSpec(dirs, lower, ['sh', '-c', 'read line; echo got:$line; echo oops >&2; cat; echo done'], { process: { stdin: true, stdinOnce: true } });
+    const spec = busyboxSpec(fx.dirs, fx.lower, ['sh', '-c', 'read line; echo got:$line; echo oops >&2; cat; echo done'], { process: { stdin: true, stdinOnce: true } });
     await createContainer(spec);
     const session = await attach(spec.stateDir);
     const out = collect(session.stdout);
@@ -64,7 +45,7 @@ describe('monitor: attach', function () {
   });
 
   it('resizes the terminal by frame and by command', async function () {
-    const spec = busyboxSpec(dirs, lower, ['sh', '-c', 'read a; stty size; read b; stty size'], { process: { terminal: true, stdin: true } });
+    const spec = busyboxSpec(fx.dirs, fx.lower, ['sh', '-c', 'read a; stty size; read b; stty size'], { process: { terminal: true, stdin: true } });
     await createContainer(spec);
     const session = await attach(spec.stateDir);
     const out = collect(session.stdout);
@@ -80,7 +61,7 @@ describe('monitor: attach', function () {
   });
 
   it('refuses resize without a terminal and a second start', async function () {
-    const spec = busyboxSpec(dirs, lower, ['sleep', '0.3']);
+    const spec = busyboxSpec(fx.dirs, fx.lower, ['sleep', '0.3']);
     await createContainer(spec);
     await startContainer(spec.stateDir);
     for (const attempt of [() => resizeTerminal(spec.stateDir, 1, 1), () => startContainer(spec.stateDir)]) {

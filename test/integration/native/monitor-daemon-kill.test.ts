@@ -7,8 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../../../src/common/package-info.js';
-import { buildBusyboxRootfs, makeContainerDirs, makeTempDir, removeDir, type ContainerDirs } from '../../helpers/rootfs.js';
-import { busyboxSpec, processState, requireMonitor, waitForExit } from './monitor-harness.js';
+import { busyboxSpec, processState, waitForExit, busyboxFixture } from './monitor-harness.js';
 
 function parentPid(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -16,28 +15,11 @@ function parentPid(pid: number): number {
 }
 
 describe('monitor: the daemon dies, the container lives on', function () {
-  let lowerBase: string;
-  let lower: string;
-  let dirs: ContainerDirs;
-
-  before(async function () {
-    requireMonitor(this);
-    lowerBase = await makeTempDir('husk-mon-lower-');
-    lower = await buildBusyboxRootfs(join(lowerBase, 'layer'));
-  });
-  after(async () => {
-    if (lowerBase) await removeDir(lowerBase);
-  });
-  beforeEach(async () => {
-    dirs = await makeContainerDirs();
-  });
-  afterEach(async () => {
-    if (dirs) await removeDir(dirs.base);
-  });
+  const fx = busyboxFixture();
 
   it('keeps running after kill -9 of its creator and records the exit', async function () {
-    const spec = busyboxSpec(dirs, lower, ['sh', '-c', 'sleep 1; exit 7']);
-    const script = join(dirs.base, 'creator.mts');
+    const spec = busyboxSpec(fx.dirs, fx.lower, ['sh', '-c', 'sleep 1; exit 7']);
+    const script = join(fx.dirs.base, 'creator.mts');
     const monitorModule = pathToFileURL(join(packageRoot, 'src', 'native', 'monitor.ts')).href;
     await writeFile(
       script,

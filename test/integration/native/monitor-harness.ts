@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { withDefaults, type ContainerSpec, type ProcessSpec, type SpecInput } from '../../../src/native/spec.js';
 import { createContainer, monitorBinaryPath, readExitFile, startContainer, type MonitorExit } from '../../../src/native/monitor.js';
 import { requireFile, requireRoot } from '../../helpers/requirements.js';
-import { BUSYBOX, type ContainerDirs } from '../../helpers/rootfs.js';
+import { BUSYBOX, buildBusyboxRootfs, makeContainerDirs, makeTempDir, removeDir, type ContainerDirs } from '../../helpers/rootfs.js';
 
 export function requireMonitor(ctx: Mocha.Context): void {
   requireRoot(ctx);
@@ -115,4 +115,36 @@ export async function monitorZombies(comm = 'husk-monitor'): Promise<Set<number>
 
 export async function mountinfoLines(): Promise<string[]> {
   return (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter(Boolean);
+}
+
+/**
+ * The usual monitor test setup: one busybox lower layer for the describe block
+ * (skipping without root and the monitor), fresh container dirs for each test.
+ */
+export function busyboxFixture(): { readonly lower: string; readonly dirs: ContainerDirs } {
+  let lowerBase: string | undefined;
+  let lower = '';
+  let dirs: ContainerDirs | undefined;
+  before(async function () {
+    requireMonitor(this);
+    lowerBase = await makeTempDir('husk-mon-lower-');
+    lower = await buildBusyboxRootfs(join(lowerBase, 'layer'));
+  });
+  after(async () => {
+    if (lowerBase) await removeDir(lowerBase);
+  });
+  beforeEach(async () => {
+    dirs = await makeContainerDirs();
+  });
+  afterEach(async () => {
+    if (dirs) await removeDir(dirs.base);
+  });
+  return {
+    get lower() {
+      return lower;
+    },
+    get dirs() {
+      return dirs!;
+    },
+  };
 }

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { addonAvailable } from '../../../src/native/addon.js';
 import { parseSeccompProfile, seccompFilterFlags, writeSeccompBpf } from '../../../src/native/index.js';
 import { capabilitySets, DEFAULT_CAPABILITIES } from '../../../src/native/spec.js';
-import { buildBusyboxRootfs, makeContainerDirs, makeTempDir, removeDir, TEST_USER, type ContainerDirs } from '../../helpers/rootfs.js';
-import { busyboxSpec, requireMonitor, runToExit } from './monitor-harness.js';
+import { makeContainerDirs, removeDir, TEST_USER } from '../../helpers/rootfs.js';
+import { busyboxSpec, runToExit, busyboxFixture } from './monitor-harness.js';
 
 const CAP_NET_RAW = 13;
 const CAP_SYS_ADMIN = 21;
@@ -24,28 +24,11 @@ function hasCap(hex: string, cap: number): boolean {
 }
 
 describe('monitor: process security settings', function () {
-  let lowerBase: string;
-  let lower: string;
-  let dirs: ContainerDirs;
-
-  before(async function () {
-    requireMonitor(this);
-    lowerBase = await makeTempDir('husk-mon-lower-');
-    lower = await buildBusyboxRootfs(join(lowerBase, 'layer'));
-  });
-  after(async () => {
-    if (lowerBase) await removeDir(lowerBase);
-  });
-  beforeEach(async () => {
-    dirs = await makeContainerDirs();
-  });
-  afterEach(async () => {
-    if (dirs) await removeDir(dirs.base);
-  });
+  const fx = busyboxFixture();
 
   it('drops capabilities from the bounding and effective sets and sets no_new_privs', async function () {
     const caps = DEFAULT_CAPABILITIES.filter((c) => c !== 'CAP_NET_RAW');
-    const spec = busyboxSpec(dirs, lower, ['cat', '/proc/self/status'], { process: { capabilities: capabilitySets(caps), noNewPrivileges: true } });
+    const spec = busyboxSpec(fx.dirs, fx.lower, ['cat', '/proc/self/status'], { process: { capabilities: capabilitySets(caps), noNewPrivileges: true } });
     const { exit, stdout } = await runToExit(spec);
     expect(exit.exitCode).to.equal(0);
     for (const set of ['CapEff', 'CapBnd', 'CapPrm']) {
@@ -58,14 +41,14 @@ describe('monitor: process security settings', function () {
   });
 
   it('leaves no_new_privs off when not asked', async function () {
-    const { stdout } = await runToExit(busyboxSpec(dirs, lower, ['cat', '/proc/self/status']));
+    const { stdout } = await runToExit(busyboxSpec(fx.dirs, fx.lower, ['cat', '/proc/self/status']));
     expect(statusField(stdout, 'NoNewPrivs')).to.equal('0');
   });
 
   it('runs as the given uid, gid and supplementary groups, without capabilities for a non-root user', async function () {
     const { uid, gid, extraGroup } = TEST_USER;
     const script = 'id; grep -E "^(Uid|Gid|Groups|CapEff):" /proc/self/status; touch /root/x 2>/dev/null || echo denied';
-    const spec = busyboxSpec(dirs, lower, ['sh', '-c', script], { process: { user: { uid, gid, additionalGids: [gid, extraGroup.gid] } } });
+    const spec = busyboxSpec(fx.dirs, fx.lower, ['sh', '-c', script], { process: { user: { uid, gid, additionalGids: [gid, extraGroup.gid] } } });
     const { exit, stdout } = await runToExit(spec);
     expect(exit.exitCode).to.equal(0);
     expect(stdout[0]).to.equal(`uid=${uid}(tester) gid=${gid}(tester) groups=${gid}(tester),${extraGroup.gid}(extra)`);
@@ -76,7 +59,7 @@ describe('monitor: process security settings', function () {
   });
 
   it('applies rlimits and oom_score_adj', async function () {
-    const spec = busyboxSpec(dirs, lower, ['sh', '-c', 'ulimit -n; ulimit -Hn; cat /proc/self/oom_score_adj'], {
+    const spec = busyboxSpec(fx.dirs, fx.lower, ['sh', '-c', 'ulimit -n; ulimit -Hn; cat /proc/self/oom_score_adj'], {
       process: { rlimits: [{ type: 'RLIMIT_NOFILE', soft: 321, hard: 654 }], oomScoreAdj: 777 },
     });
     const { stdout } = await runToExit(spec);
@@ -92,13 +75,13 @@ describe('monitor: process security settings', function () {
       defaultAction: 'SCMP_ACT_ALLOW',
       syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }],
     });
-    const bpfPath = join(dirs.base, 'seccomp.bpf');
+    const bpfPath = join(fx.dirs.base, 'seccomp.bpf');
     await writeSeccompBpf(profile, bpfPath);
     for (const noNewPrivileges of [true, false]) {
       const ctr = await makeContainerDirs();
       try {
         const args = ['sh', '-c', 'mkdir /tmp/d 2>&1; echo rc=$?; touch /tmp/f && echo touch-ok'];
-        const spec = busyboxSpec(ctr, lower, args, { process: { seccompBpfPath: bpfPath, seccompFlags: seccompFilterFlags(profile), noNewPrivileges } });
+        const spec = busyboxSpec(ctr, fx.lower, args, { process: { seccompBpfPath: bpfPath, seccompFlags: seccompFilterFlags(profile), noNewPrivileges } });
         const { stdout } = await runToExit(spec);
         expect(stdout, `noNewPrivileges=${noNewPrivileges}`).to.include('rc=1');
         expect(stdout.join('\n')).to.match(/Operation not permitted/);
