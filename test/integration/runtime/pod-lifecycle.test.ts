@@ -3,7 +3,7 @@
 // inside the containers and from the host.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { status as Code, type ServiceError } from '@grpc/grpc-js';
 import { unary } from '../../../src/client/cri-client.js';
@@ -110,6 +110,23 @@ describe('pods and containers over gRPC (real namespaces, CNI, monitor)', functi
     expect(out).to.contain('ro-rootfs');
     expect(out).to.contain('pid1=pause'); // the pod shares one PID namespace, whose init is husk-pause
     expect((await status(ctr)).user!.linux).to.deep.include({ uid: '1002', gid: '1003' });
+  });
+
+  it('applies seccomp (Localhost and RuntimeDefault), masked paths and privileged, as seen from inside', async () => {
+    const profile = join(env.husk.dir, 'deny-mkdir.json');
+    writeFileSync(profile, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO' }] }));
+    const pod = await env.pod('seccomp');
+    const run = async (name: string, script: string, sc: Record<string, unknown>) => {
+      const c = await env.container(pod, name, ['/bin/sh', '-c', script], { linux: { security_context: sc } });
+      await unary(rt(), 'StartContainer', { container_id: c });
+      return logText((await exited(c)).log_path);
+    };
+    expect(await run('localhost', 'mkdir /tmp/x 2>&1 || echo denied', { seccomp: { profile_type: 2, localhost_ref: profile } })).to.match(/denied/);
+    expect(await run('default', 'grep Seccomp: /proc/self/status; mkdir /tmp/y && echo made', { seccomp: { profile_type: 0 } })).to.equal('Seccomp:\t2\nmade\n');
+    expect(await run('unconfined', 'grep Seccomp: /proc/self/status', {})).to.equal('Seccomp:\t0\n');
+    expect(await run('masked', 'wc -c < /proc/timer_list', {})).to.equal('0\n'); // the host's is not empty
+    const privileged = await run('privileged', 'grep CapEff /proc/self/status; grep Seccomp: /proc/self/status', { privileged: true, seccomp: { profile_type: 0 } });
+    expect(privileged).to.match(/CapEff:\s+000001ff/).and.contain('Seccomp:\t0');
   });
 
   it('denies devices outside the standard set, even to root with CAP_MKNOD', async function () {
