@@ -308,9 +308,9 @@ export class ContainerService {
     await this.store.save(c);
   }
 
+  /** The record goes last: a crash part-way leaves it for recovery to finish the job. */
   private async destroy(c: ContainerRecord): Promise<void> {
-    await this.runtime.remove(c);
-    await rm(c.stateDir, { recursive: true, force: true });
+    await Promise.all([this.runtime.remove(c), rm(c.stateDir, { recursive: true, force: true })]);
     await this.store.remove(c.id);
     this.containers.delete(c.id);
     this.cpuSamples.delete(c.id);

@@ -243,8 +243,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
   }
 
   async remove(c: ContainerRecord): Promise<void> {
-    if (c.handles?.cgroupPath) await this.cgroups.remove(c.handles.cgroupPath);
-    await rm(this.layerDir(c), { recursive: true, force: true });
+    await Promise.all([c.handles?.cgroupPath ? this.cgroups.remove(c.handles.cgroupPath) : undefined, rm(this.layerDir(c), { recursive: true, force: true })]);
   }
 
   /** An exec runs as the container's own process does: its spec, with the command swapped in. */

@@ -144,15 +144,18 @@ export class V1CgroupManager implements CgroupManager {
     if (normalizeCgroupPath(path, 'cgroup path') === '/') throw new InvalidArgumentError('cgroup path', 'the root cgroup is not managed');
     const timeoutMs = options.timeoutMs ?? DEFAULT_REMOVE_TIMEOUT_MS;
     const dirs = this.procDirs(path);
-    const freezerDir = this.dirOf('freezer', path);
-    let frozen = false;
-    if (freezerDir && (await this.fs.exists(freezerDir))) frozen = await freeze(this.fs, freezerDir);
-    try {
-      sigkill(await treePids(this.fs, dirs));
-    } finally {
-      if (frozen && (await readOptional(this.fs, `${freezerDir}/freezer.state`)) !== undefined) await thaw(this.fs, freezerDir!);
+    // The usual case is a container that has already exited: nothing to freeze or kill.
+    if ((await treePids(this.fs, dirs)).length > 0) {
+      const freezerDir = this.dirOf('freezer', path);
+      let frozen = false;
+      if (freezerDir && (await this.fs.exists(freezerDir))) frozen = await freeze(this.fs, freezerDir);
+      try {
+        sigkill(await treePids(this.fs, dirs));
+      } finally {
+        if (frozen && (await readOptional(this.fs, `${freezerDir}/freezer.state`)) !== undefined) await thaw(this.fs, freezerDir!);
+      }
+      await waitEmpty(this.fs, dirs, timeoutMs, sigkill);
     }
-    await waitEmpty(this.fs, dirs, timeoutMs, sigkill);
-    for (const dir of dirs) await removeTree(this.fs, dir, timeoutMs);
+    await Promise.all(dirs.map((dir) => removeTree(this.fs, dir, timeoutMs)));
   }
 }
