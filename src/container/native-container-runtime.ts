@@ -263,6 +263,9 @@ export class NativeContainerRuntime implements ContainerRuntime {
     if (io.stdin && handle.stdin) io.stdin.pipe(handle.stdin).on('error', () => undefined);
     else handle.stdin?.end();
     const copied = [pipeInto(handle.stdout, io.stdout), pipeInto(handle.stderr, io.stderr ?? io.stdout)];
+    void (async () => {
+      if (io.resize) for await (const size of io.resize) handle.resize(size.height, size.width);
+    })().catch(() => undefined);
     try {
       const exitCode = await handle.exit;
       await Promise.all(copied);

@@ -81,6 +81,13 @@ describe('exec, attach and port-forward', function () {
     expect(failure?.stderr).to.contain('command terminated with exit code 6');
   });
 
+  it('Exec with a tty gets the client terminal size', function () {
+    requireTools(this, 'crictl', 'script');
+    const cmd = `stty rows 45 cols 123; crictl --runtime-endpoint unix://${env.husk.socket} exec -it ${ctr} sh -c 'sleep 0.5; stty size'`;
+    const out = execFileSync('script', ['-qc', cmd, '/dev/null'], { encoding: 'utf8', timeout: 20_000 });
+    expect(out).to.contain('45 123');
+  });
+
   it('PortForward reaches a port inside the pod network namespace', async function () {
     requireTools(this, 'crictl');
     const local = await freePort();
