@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { statSync, existsSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { credentials, loadPackageDefinition, status as Code, type ServiceError } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, status as Code } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { startHusk, spawnHusk, type HuskUnderTest } from '../helpers/husk-daemon.js';
@@ -13,15 +13,7 @@ import http2 from 'node:http2';
 import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { packageVersion, packageRoot } from '../../src/common/package-info.js';
-
-async function rpcError(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
+import { rpcError } from '../helpers/rpc-error.js';
 
 async function metricsText(h: HuskUnderTest): Promise<string> {
   const res = await fetch(`http://${h.metricsAddress}/metrics`);

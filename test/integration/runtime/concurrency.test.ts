@@ -2,33 +2,19 @@
 // come up, and a Stop racing a Start ends in a consistent state.
 import { expect } from 'chai';
 import { unary } from '../../../src/client/cri-client.js';
-import { requireImageEnv, sharedRegistry, stopRegistries } from '../image/image-env.js';
-import { requireTools, requireFile } from '../../helpers/requirements.js';
-import { runtimeEnv, type RuntimeEnv } from './cri-fixtures.js';
+import { useRuntimeEnv } from './cri-fixtures.js';
 
 describe('concurrent pod and container operations', function () {
   this.timeout(180_000);
-  let env: RuntimeEnv;
-  const rt = () => env.husk.cri.runtime;
+  const fx = useRuntimeEnv();
+  const rt = () => fx.env.husk.cri.runtime;
 
-  before(async function () {
-    requireImageEnv(this);
-    requireTools(this, 'ip', 'iptables');
-    requireFile(this, '/usr/lib/cni/bridge', "Debian's containernetworking-plugins");
-    requireFile(this, 'native/out/husk-monitor', 'the monitor; build it with `make -C native`');
-    const reg = await sharedRegistry();
-    env = await runtimeEnv(`${reg.registry.host}/husk-test/busybox:latest`);
-  });
-  after(async () => {
-    await env?.cleanup();
-    await stopRegistries();
-  });
 
   it('brings up 20 pods with 2 containers each, all created in parallel', async () => {
     const pods = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
-        const pod = await env.pod(`par-${i}`);
-        const ctrs = await Promise.all(['a', 'b'].map((n) => env.container(pod, n, ['/bin/sleep', '3600'])));
+        const pod = await fx.env.pod(`par-${i}`);
+        const ctrs = await Promise.all(['a', 'b'].map((n) => fx.env.container(pod, n, ['/bin/sleep', '3600'])));
         await Promise.all(ctrs.map((c) => unary(rt(), 'StartContainer', { container_id: c })));
         return pod;
       }),
@@ -44,9 +30,9 @@ describe('concurrent pod and container operations', function () {
   });
 
   it('a Stop racing a Start leaves the container exited, never half-running', async () => {
-    const pod = await env.pod('race');
+    const pod = await fx.env.pod('race');
     for (let i = 0; i < 5; i++) {
-      const c = await env.container(pod, `r${i}`, ['/bin/sleep', '3600']);
+      const c = await fx.env.container(pod, `r${i}`, ['/bin/sleep', '3600']);
       await Promise.allSettled([unary(rt(), 'StartContainer', { container_id: c }), unary(rt(), 'StopContainer', { container_id: c, timeout: 0 })]);
       const st = (await unary(rt(), 'ContainerStatus', { container_id: c })).status!;
       expect(st.state, `attempt ${i}`).to.equal(2);

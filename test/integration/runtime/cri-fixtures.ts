@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { startHusk, type HuskUnderTest } from '../../helpers/husk-daemon.js';
 import { unary } from '../../../src/client/cri-client.js';
+import { requireImageEnv, sharedRegistry, stopRegistries } from '../image/image-env.js';
+import { requireTools, requireFile } from '../../helpers/requirements.js';
 
 export interface RuntimeEnv {
   husk: HuskUnderTest;
@@ -113,4 +115,42 @@ export function logText(path: string): string {
     if (m) out += m[3] + (m[2] === 'F' ? '\n' : '');
   }
   return out;
+}
+
+/**
+ * The usual RuntimeService suite setup: skip (with the reason) without root,
+ * the registry, CNI plugins or the monitor; else a husk with the busybox test
+ * image for the describe block, cleaned up after it.
+ */
+export function useRuntimeEnv(): { readonly env: RuntimeEnv } {
+  let env: RuntimeEnv | undefined;
+  before(async function () {
+    requireImageEnv(this);
+    requireTools(this, 'ip', 'iptables');
+    requireFile(this, '/usr/lib/cni/bridge', "Debian's containernetworking-plugins");
+    requireFile(this, 'native/out/husk-monitor', 'the monitor; build it with `make -C native`');
+    const reg = await sharedRegistry();
+    env = await runtimeEnv(`${reg.registry.host}/husk-test/busybox:latest`);
+  });
+  after(async () => {
+    await env?.cleanup();
+    await stopRegistries();
+  });
+  return {
+    get env() {
+      return env!;
+    },
+  };
+}
+
+/** The body of `url` once it answers 200 (a server in a pod takes a moment to listen). */
+export function bodyWhenServing(url: string, what: string): Promise<string> {
+  return eventually(async () => {
+    try {
+      const res = await fetch(url);
+      return res.ok ? res.text() : undefined;
+    } catch {
+      return undefined;
+    }
+  }, what);
 }

@@ -6,36 +6,25 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { status as Code, type ServiceError } from '@grpc/grpc-js';
 import { unary } from '../../../src/client/cri-client.js';
-import { requireImageEnv, sharedRegistry, stopRegistries } from '../image/image-env.js';
-import { requireTools, requireFile } from '../../helpers/requirements.js';
+import { requireTools } from '../../helpers/requirements.js';
 import { freePort } from '../../helpers/free-port.js';
-import { runtimeEnv, eventually, type RuntimeEnv } from './cri-fixtures.js';
+import { useRuntimeEnv, eventually, bodyWhenServing } from './cri-fixtures.js';
 
 describe('exec, attach and port-forward', function () {
   this.timeout(120_000);
-  let env: RuntimeEnv;
+  const fx = useRuntimeEnv();
   let pod: string;
   let ctr: string;
-  const rt = () => env.husk.cri.runtime;
+  const rt = () => fx.env.husk.cri.runtime;
   const crictl = (...args: string[]) =>
-    execFileSync('crictl', ['--runtime-endpoint', `unix://${env.husk.socket}`, ...args], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 20_000 });
+    execFileSync('crictl', ['--runtime-endpoint', `unix://${fx.env.husk.socket}`, ...args], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 20_000 });
 
   before(async function () {
-    requireImageEnv(this);
-    requireTools(this, 'ip', 'iptables');
-    requireFile(this, '/usr/lib/cni/bridge', "Debian's containernetworking-plugins");
-    requireFile(this, 'native/out/husk-monitor', 'the monitor; build it with `make -C native`');
-    const reg = await sharedRegistry();
-    env = await runtimeEnv(`${reg.registry.host}/husk-test/busybox:latest`);
-    pod = await env.pod('exec');
-    ctr = await env.container(pod, 'main', ['/bin/sh', '-c', 'mkdir -p /tmp/www && echo forwarded > /tmp/www/i.html && httpd -p 8080 -h /tmp/www && exec sleep 3600'], {
+    pod = await fx.env.pod('exec');
+    ctr = await fx.env.container(pod, 'main', ['/bin/sh', '-c', 'mkdir -p /tmp/www && echo forwarded > /tmp/www/i.html && httpd -p 8080 -h /tmp/www && exec sleep 3600'], {
       linux: { security_context: { run_as_user: { value: 1002 } } },
     });
     await unary(rt(), 'StartContainer', { container_id: ctr });
-  });
-  after(async () => {
-    await env?.cleanup();
-    await stopRegistries();
   });
 
   it('ExecSync returns stdout, stderr and the exit code, as the container user', async () => {
@@ -62,14 +51,14 @@ describe('exec, attach and port-forward', function () {
   });
 
   it('ExecSync on a container that is not running is FAILED_PRECONDITION', async () => {
-    const idle = await env.container(pod, 'idle', ['/bin/true']);
+    const idle = await fx.env.container(pod, 'idle', ['/bin/true']);
     const err = (await unary(rt(), 'ExecSync', { container_id: idle, cmd: ['true'], timeout: 5 }).catch((e: unknown) => e)) as ServiceError;
     expect(err.code).to.equal(Code.FAILED_PRECONDITION);
   });
 
   it('Exec hands out a streaming URL that crictl exec uses, stdin and exit code included', function () {
     requireTools(this, 'crictl');
-    expect(execFileSync('crictl', ['--runtime-endpoint', `unix://${env.husk.socket}`, 'exec', '-i', ctr, 'sh', '-c', 'cat; echo done'], { input: 'typed\n', encoding: 'utf8', timeout: 20_000 })).to.equal('typed\ndone\n');
+    expect(execFileSync('crictl', ['--runtime-endpoint', `unix://${fx.env.husk.socket}`, 'exec', '-i', ctr, 'sh', '-c', 'cat; echo done'], { input: 'typed\n', encoding: 'utf8', timeout: 20_000 })).to.equal('typed\ndone\n');
     for (let i = 0; i < 5; i++) expect(crictl('exec', ctr, 'sh', '-c', 'echo fast')).to.equal('fast\n');
     let failure: { status: number; stderr: string } | undefined;
     try {
@@ -83,7 +72,7 @@ describe('exec, attach and port-forward', function () {
 
   it('Exec with a tty gets the client terminal size', function () {
     requireTools(this, 'crictl', 'script');
-    const cmd = `stty rows 45 cols 123; crictl --runtime-endpoint unix://${env.husk.socket} exec -it ${ctr} sh -c 'sleep 0.5; stty size'`;
+    const cmd = `stty rows 45 cols 123; crictl --runtime-endpoint unix://${fx.env.husk.socket} exec -it ${ctr} sh -c 'sleep 0.5; stty size'`;
     const out = execFileSync('script', ['-qc', cmd, '/dev/null'], { encoding: 'utf8', timeout: 20_000 });
     expect(out).to.contain('45 123');
   });
@@ -91,16 +80,9 @@ describe('exec, attach and port-forward', function () {
   it('PortForward reaches a port inside the pod network namespace', async function () {
     requireTools(this, 'crictl');
     const local = await freePort();
-    const pf = spawn('crictl', ['--runtime-endpoint', `unix://${env.husk.socket}`, 'port-forward', pod, `${local}:8080`], { stdio: 'ignore' });
+    const pf = spawn('crictl', ['--runtime-endpoint', `unix://${fx.env.husk.socket}`, 'port-forward', pod, `${local}:8080`], { stdio: 'ignore' });
     try {
-      const body = await eventually(async () => {
-        try {
-          const res = await fetch(`http://127.0.0.1:${local}/i.html`);
-          return res.ok ? res.text() : undefined;
-        } catch {
-          return undefined;
-        }
-      }, 'port-forward to answer');
+      const body = await bodyWhenServing(`http://127.0.0.1:${local}/i.html`, 'port-forward to answer');
       expect(body).to.equal('forwarded\n');
     } finally {
       pf.kill();
@@ -109,14 +91,14 @@ describe('exec, attach and port-forward', function () {
 
   it('Attach streams the main process stdio', async function () {
     requireTools(this, 'crictl');
-    const echo = await env.container(pod, 'echo', ['/bin/sh', '-c', 'read line; echo got:$line'], { stdin: true, stdin_once: true });
+    const echo = await fx.env.container(pod, 'echo', ['/bin/sh', '-c', 'read line; echo got:$line'], { stdin: true, stdin_once: true });
     await unary(rt(), 'StartContainer', { container_id: echo });
-    const out = execFileSync('crictl', ['--runtime-endpoint', `unix://${env.husk.socket}`, 'attach', '-i', echo], { input: 'hello\n', encoding: 'utf8', timeout: 20_000 });
+    const out = execFileSync('crictl', ['--runtime-endpoint', `unix://${fx.env.husk.socket}`, 'attach', '-i', echo], { input: 'hello\n', encoding: 'utf8', timeout: 20_000 });
     expect(out).to.contain('got:hello');
   });
 
   it('ReopenContainerLog makes the monitor write to a fresh file after rotation', async () => {
-    const talker = await env.container(pod, 'talker', ['/bin/sh', '-c', 'while true; do echo tick; sleep 0.1; done']);
+    const talker = await fx.env.container(pod, 'talker', ['/bin/sh', '-c', 'while true; do echo tick; sleep 0.1; done']);
     await unary(rt(), 'StartContainer', { container_id: talker });
     const logPath = (await unary(rt(), 'ContainerStatus', { container_id: talker })).status!.log_path;
     await eventually(() => (readFileSync(logPath, 'utf8').includes('tick') ? true : undefined), 'first ticks');

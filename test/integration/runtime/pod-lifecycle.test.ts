@@ -2,60 +2,34 @@
 // bridge, containers from the test registry's busybox image, observed from
 // inside the containers and from the host.
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { status as Code, type ServiceError } from '@grpc/grpc-js';
+import { status as Code } from '@grpc/grpc-js';
 import { unary } from '../../../src/client/cri-client.js';
-import { requireImageEnv, sharedRegistry, stopRegistries } from '../image/image-env.js';
-import { requireTools, requireFile } from '../../helpers/requirements.js';
 import { freePort } from '../../helpers/free-port.js';
-import { runtimeEnv, eventually, logText, type RuntimeEnv } from './cri-fixtures.js';
-
-async function rpcError(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
+import { useRuntimeEnv, eventually, logText, bodyWhenServing } from './cri-fixtures.js';
+import { rpcError } from '../../helpers/rpc-error.js';
 
 describe('pods and containers over gRPC (real namespaces, CNI, monitor)', function () {
   this.timeout(120_000);
-  let env: RuntimeEnv;
-  let image: string;
+  const fx = useRuntimeEnv();
 
-  before(async function () {
-    requireImageEnv(this);
-    requireTools(this, 'ip', 'iptables');
-    requireFile(this, '/usr/lib/cni/bridge', "Debian's containernetworking-plugins");
-    requireFile(this, 'native/out/husk-monitor', 'the monitor; build it with `make -C native`');
-    const reg = await sharedRegistry();
-    image = `${reg.registry.host}/husk-test/busybox:latest`;
-    env = await runtimeEnv(image);
-  });
-  after(async () => {
-    await env?.cleanup();
-    await stopRegistries();
-  });
-
-  const rt = () => env.husk.cri.runtime;
+  const rt = () => fx.env.husk.cri.runtime;
   const status = async (id: string) => (await unary(rt(), 'ContainerStatus', { container_id: id })).status!;
   const exited = (id: string) => eventually(async () => ((await status(id)).state === 2 ? status(id) : undefined), `container ${id} to exit`);
 
   it('runs a pod with an IP on the bridge and a container whose output lands in its CRI log', async () => {
-    const pod = await env.pod('hello');
+    const pod = await fx.env.pod('hello');
     const podStatus = (await unary(rt(), 'PodSandboxStatus', { pod_sandbox_id: pod })).status!;
     expect(podStatus.state).to.equal(0);
-    expect(podStatus.network!.ip).to.match(new RegExp(`^${env.subnet.replace(/\./g, '\\.')}\\.\\d+$`));
-    const ctr = await env.container(pod, 'main', ['/bin/sh', '-c', 'echo hello from $(hostname); echo to-stderr >&2; exit 3']);
+    expect(podStatus.network!.ip).to.match(new RegExp(`^${fx.env.subnet.replace(/\./g, '\\.')}\\.\\d+$`));
+    const ctr = await fx.env.container(pod, 'main', ['/bin/sh', '-c', 'echo hello from $(hostname); echo to-stderr >&2; exit 3']);
     expect((await status(ctr)).state).to.equal(0); // CREATED
     await unary(rt(), 'StartContainer', { container_id: ctr });
     const st = await exited(ctr);
     expect(st).to.deep.include({ exit_code: 3, reason: 'Error' });
     expect(Number(st.finished_at)).to.be.greaterThan(Number(st.started_at));
-    expect(st.log_path).to.equal(join(env.logDir, 'hello', 'main.log'));
+    expect(st.log_path).to.equal(join(fx.env.logDir, 'hello', 'main.log'));
     const log = logText(st.log_path);
     expect(log).to.contain('hello from hello\n');
     expect(log).to.contain('to-stderr\n');
@@ -63,22 +37,15 @@ describe('pods and containers over gRPC (real namespaces, CNI, monitor)', functi
 
   it('lets pods reach each other over their IPs, and a hostPort on 127.0.0.1', async () => {
     const hostPort = await freePort();
-    const server = await env.pod('server', { port_mappings: [{ protocol: 0, container_port: 8080, host_port: hostPort }] });
+    const server = await fx.env.pod('server', { port_mappings: [{ protocol: 0, container_port: 8080, host_port: hostPort }] });
     const serverIp = (await unary(rt(), 'PodSandboxStatus', { pod_sandbox_id: server })).status!.network!.ip;
-    const httpd = await env.container(server, 'httpd', ['/bin/sh', '-c', 'mkdir -p /www && echo served-by-husk > /www/index.html && exec httpd -f -p 8080 -h /www']);
+    const httpd = await fx.env.container(server, 'httpd', ['/bin/sh', '-c', 'mkdir -p /www && echo served-by-husk > /www/index.html && exec httpd -f -p 8080 -h /www']);
     await unary(rt(), 'StartContainer', { container_id: httpd });
-    const body = await eventually(async () => {
-      try {
-        const res = await fetch(`http://127.0.0.1:${hostPort}/index.html`);
-        return res.ok ? res.text() : undefined;
-      } catch {
-        return undefined;
-      }
-    }, 'the hostPort to answer');
+    const body = await bodyWhenServing(`http://127.0.0.1:${hostPort}/index.html`, 'the hostPort to answer');
     expect(body).to.equal('served-by-husk\n');
 
-    const client = await env.pod('client');
-    const wget = await env.container(client, 'wget', ['/bin/sh', '-c', `wget -q -O - http://${serverIp}:8080/index.html`]);
+    const client = await fx.env.pod('client');
+    const wget = await fx.env.container(client, 'wget', ['/bin/sh', '-c', `wget -q -O - http://${serverIp}:8080/index.html`]);
     await unary(rt(), 'StartContainer', { container_id: wget });
     const st = await exited(wget);
     expect(st.exit_code).to.equal(0);
@@ -86,9 +53,9 @@ describe('pods and containers over gRPC (real namespaces, CNI, monitor)', functi
   });
 
   it('applies the security context, as seen from inside the container', async () => {
-    const pod = await env.pod('secure');
+    const pod = await fx.env.pod('secure');
     const probe = 'id; grep -E "^(CapEff|CapBnd|NoNewPrivs)" /proc/self/status; touch /rootfs-write 2>&1 || echo ro-rootfs; echo pid1=$(cat /proc/1/comm)';
-    const ctr = await env.container(pod, 'probe', ['/bin/sh', '-c', probe], {
+    const ctr = await fx.env.container(pod, 'probe', ['/bin/sh', '-c', probe], {
       linux: {
         security_context: {
           run_as_user: { value: 1002 },
@@ -113,11 +80,11 @@ describe('pods and containers over gRPC (real namespaces, CNI, monitor)', functi
   });
 
   it('applies seccomp (Localhost and RuntimeDefault), masked paths and privileged, as seen from inside', async () => {
-    const profile = join(env.husk.dir, 'deny-mkdir.json');
+    const profile = join(fx.env.husk.dir, 'deny-mkdir.json');
     writeFileSync(profile, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO' }] }));
-    const pod = await env.pod('seccomp');
+    const pod = await fx.env.pod('seccomp');
     const run = async (name: string, script: string, sc: Record<string, unknown>) => {
-      const c = await env.container(pod, name, ['/bin/sh', '-c', script], { linux: { security_context: sc } });
+      const c = await fx.env.container(pod, name, ['/bin/sh', '-c', script], { linux: { security_context: sc } });
       await unary(rt(), 'StartContainer', { container_id: c });
       return logText((await exited(c)).log_path);
     };
@@ -131,17 +98,17 @@ describe('pods and containers over gRPC (real namespaces, CNI, monitor)', functi
 
   it('denies devices outside the standard set, even to root with CAP_MKNOD', async function () {
     if (!existsSync('/sys/fs/cgroup/devices')) this.skip(); // v2 device rules need eBPF, not done yet
-    const pod = await env.pod('devices');
-    const ctr = await env.container(pod, 'probe', ['/bin/sh', '-c', 'mknod /tmp/mem c 1 1 && echo made; head -c1 /tmp/mem >/dev/null 2>&1 || echo denied; echo ok > /dev/null && echo null-works']);
+    const pod = await fx.env.pod('devices');
+    const ctr = await fx.env.container(pod, 'probe', ['/bin/sh', '-c', 'mknod /tmp/mem c 1 1 && echo made; head -c1 /tmp/mem >/dev/null 2>&1 || echo denied; echo ok > /dev/null && echo null-works']);
     await unary(rt(), 'StartContainer', { container_id: ctr });
     const out = logText((await exited(ctr)).log_path);
     expect(out).to.equal('made\ndenied\nnull-works\n');
   });
 
   it('stops with the stop signal, then SIGKILL after the timeout', async () => {
-    const pod = await env.pod('stopper');
-    const polite = await env.container(pod, 'polite', ['/bin/sh', '-c', 'trap "echo got-term; exit 0" TERM; while true; do sleep 0.1; done']);
-    const stubborn = await env.container(pod, 'stubborn', ['/bin/sh', '-c', 'trap "" TERM; while true; do sleep 0.1; done']);
+    const pod = await fx.env.pod('stopper');
+    const polite = await fx.env.container(pod, 'polite', ['/bin/sh', '-c', 'trap "echo got-term; exit 0" TERM; while true; do sleep 0.1; done']);
+    const stubborn = await fx.env.container(pod, 'stubborn', ['/bin/sh', '-c', 'trap "" TERM; while true; do sleep 0.1; done']);
     for (const c of [polite, stubborn]) await unary(rt(), 'StartContainer', { container_id: c });
     await new Promise((r) => setTimeout(r, 300));
     await unary(rt(), 'StopContainer', { container_id: polite, timeout: 10 });
@@ -158,8 +125,8 @@ describe('pods and containers over gRPC (real namespaces, CNI, monitor)', functi
     call.on('data', (e: { container_id: string; container_event_type: number }) => seen.push({ id: e.container_id, type: e.container_event_type }));
     call.on('error', () => undefined);
     await new Promise((r) => setTimeout(r, 100));
-    const pod = await env.pod('evented');
-    const ctr = await env.container(pod, 'short', ['/bin/true']);
+    const pod = await fx.env.pod('evented');
+    const ctr = await fx.env.container(pod, 'short', ['/bin/true']);
     await unary(rt(), 'StartContainer', { container_id: ctr });
     await exited(ctr);
     await unary(rt(), 'RemoveContainer', { container_id: ctr });
@@ -170,18 +137,18 @@ describe('pods and containers over gRPC (real namespaces, CNI, monitor)', functi
   });
 
   it('answers ALREADY_EXISTS for a pod name still reserved, NOT_FOUND for unknown IDs', async () => {
-    await env.pod('twice');
-    const dup = await rpcError(env.pod('twice'));
+    await fx.env.pod('twice');
+    const dup = await rpcError(fx.env.pod('twice'));
     expect(dup.code).to.equal(Code.ALREADY_EXISTS);
     expect((await rpcError(unary(rt(), 'ContainerStatus', { container_id: 'ffffffffffff' }))).code).to.equal(Code.NOT_FOUND);
-    expect((await rpcError(env.container('ffffffffffff', 'x', ['/bin/true']))).code).to.equal(Code.NOT_FOUND);
+    expect((await rpcError(fx.env.container('ffffffffffff', 'x', ['/bin/true']))).code).to.equal(Code.NOT_FOUND);
     await unary(rt(), 'RemovePodSandbox', { pod_sandbox_id: 'ffffffffffff' }); // unknown is fine
   });
 
   it('rejects bad requests naming the field and leaves nothing behind', async () => {
-    const pod = await env.pod('strict');
-    const ourMounts = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(env.husk.dir)).length;
-    const before = { containers: readdirSync(join(env.husk.state, 'containers')).length, mounts: ourMounts() };
+    const pod = await fx.env.pod('strict');
+    const ourMounts = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(fx.env.husk.dir)).length;
+    const before = { containers: readdirSync(join(fx.env.husk.state, 'containers')).length, mounts: ourMounts() };
     const cases: [Record<string, unknown>, string][] = [
       [{ log_path: '../../../etc/evil.log' }, 'config.log_path'],
       [{ mounts: [{ container_path: '/data', host_path: 'relative/path' }] }, 'config.mounts[0].host_path'],
@@ -189,23 +156,23 @@ describe('pods and containers over gRPC (real namespaces, CNI, monitor)', functi
       [{ working_dir: '../x' }, 'config.working_dir'],
     ];
     for (const [extra, field] of cases) {
-      const err = await rpcError(env.container(pod, 'bad', ['/bin/true'], extra));
+      const err = await rpcError(fx.env.container(pod, 'bad', ['/bin/true'], extra));
       expect(err.code, field).to.equal(Code.INVALID_ARGUMENT);
       expect(err.details).to.match(new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}: `));
     }
     const noMeta = await rpcError(unary(rt(), 'RunPodSandbox', { config: { metadata: null } }));
     expect(noMeta).to.deep.include({ code: Code.INVALID_ARGUMENT });
     expect(noMeta.details).to.match(/^config\.metadata: /);
-    const missingBinary = await rpcError(env.container(pod, 'nobin', ['/no/such/binary']));
+    const missingBinary = await rpcError(fx.env.container(pod, 'nobin', ['/no/such/binary']));
     expect(missingBinary.details).to.contain('/no/such/binary');
-    expect(readdirSync(join(env.husk.state, 'containers')).length).to.equal(before.containers);
+    expect(readdirSync(join(fx.env.husk.state, 'containers')).length).to.equal(before.containers);
     expect(ourMounts()).to.equal(before.mounts);
     expect(existsSync('/etc/evil.log')).to.equal(false);
   });
 
   it('stops and removes a pod with its containers and network, idempotently', async () => {
-    const pod = await env.pod('goner');
-    const ctr = await env.container(pod, 'sleeper', ['/bin/sleep', '3600']);
+    const pod = await fx.env.pod('goner');
+    const ctr = await fx.env.container(pod, 'sleeper', ['/bin/sleep', '3600']);
     await unary(rt(), 'StartContainer', { container_id: ctr });
     const netns = JSON.parse((await unary(rt(), 'PodSandboxStatus', { pod_sandbox_id: pod, verbose: true })).info.info!).namespaces.netnsPath as string;
     expect(existsSync(netns)).to.equal(true);

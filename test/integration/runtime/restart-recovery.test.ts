@@ -5,37 +5,23 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unary } from '../../../src/client/cri-client.js';
-import { requireImageEnv, sharedRegistry, stopRegistries } from '../image/image-env.js';
-import { requireTools, requireFile } from '../../helpers/requirements.js';
-import { runtimeEnv, eventually, logText, type RuntimeEnv } from './cri-fixtures.js';
+import { useRuntimeEnv, eventually, logText } from './cri-fixtures.js';
 
 describe('restart recovery after kill -9', function () {
   this.timeout(180_000);
-  let env: RuntimeEnv;
+  const fx = useRuntimeEnv();
 
-  before(async function () {
-    requireImageEnv(this);
-    requireTools(this, 'ip', 'iptables');
-    requireFile(this, '/usr/lib/cni/bridge', "Debian's containernetworking-plugins");
-    requireFile(this, 'native/out/husk-monitor', 'the monitor; build it with `make -C native`');
-    const reg = await sharedRegistry();
-    env = await runtimeEnv(`${reg.registry.host}/husk-test/busybox:latest`);
-  });
-  after(async () => {
-    await env?.cleanup();
-    await stopRegistries();
-  });
 
   it('finds 5 pods as they are, records exits that happened while down, starts nothing twice', async () => {
-    const rt = () => env.husk.cri.runtime;
+    const rt = () => fx.env.husk.cri.runtime;
     const pods: string[] = [];
     const runners: string[] = [];
     const quitters: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const pod = await env.pod(`r${i}`);
+      const pod = await fx.env.pod(`r${i}`);
       pods.push(pod);
-      const runner = await env.container(pod, 'runner', ['/bin/sh', '-c', 'echo started; exec sleep 3600']);
-      const quitter = await env.container(pod, 'quitter', ['/bin/sh', '-c', 'echo started; exec sleep 3600']);
+      const runner = await fx.env.container(pod, 'runner', ['/bin/sh', '-c', 'echo started; exec sleep 3600']);
+      const quitter = await fx.env.container(pod, 'quitter', ['/bin/sh', '-c', 'echo started; exec sleep 3600']);
       for (const c of [runner, quitter]) await unary(rt(), 'StartContainer', { container_id: c });
       runners.push(runner);
       quitters.push(quitter);
@@ -43,10 +29,10 @@ describe('restart recovery after kill -9', function () {
     const before = await unary(rt(), 'PodSandboxStatus', { pod_sandbox_id: pods[0]!, verbose: true });
     const netns = JSON.parse(before.info.info!).namespaces.netnsPath as string;
 
-    await env.crashAndRestart(async () => {
+    await fx.env.crashAndRestart(async () => {
       // While husk is down, every quitter's process dies; only its monitor sees it.
       for (const q of quitters) {
-        const pid = Number(readFileSync(join(env.husk.state, 'containers', q, 'container.pid'), 'utf8').trim());
+        const pid = Number(readFileSync(join(fx.env.husk.state, 'containers', q, 'container.pid'), 'utf8').trim());
         process.kill(pid, 'SIGKILL');
       }
       await new Promise((r) => setTimeout(r, 500));
