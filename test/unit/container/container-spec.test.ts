@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { containerSpec } from '../../../src/container/container-spec.js';
-import { InvalidArgumentError } from '../../../src/common/errors.js';
 import type { ContainerConfig__Output } from '../../../src/generated/runtime/v1/ContainerConfig.js';
+import { fieldOf } from '../../helpers/invalid-field.js';
 
 function config(over: Record<string, unknown> = {}): ContainerConfig__Output {
   return {
@@ -25,16 +25,6 @@ function config(over: Record<string, unknown> = {}): ContainerConfig__Output {
     stop_signal: 0,
     ...over,
   } as ContainerConfig__Output;
-}
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(InvalidArgumentError);
-    return (e as InvalidArgumentError).field;
-  }
-  throw new Error('expected InvalidArgumentError');
 }
 
 const mount = (over: Record<string, unknown>) => ({ container_path: '/data', host_path: '/srv/data', readonly: false, selinux_relabel: false, propagation: 0, uidMappings: [], gidMappings: [], recursive_read_only: false, image: null, image_sub_path: '', mount_options: [], ...over });

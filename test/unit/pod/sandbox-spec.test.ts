@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { sandboxSpec } from '../../../src/pod/sandbox-spec.js';
-import { InvalidArgumentError } from '../../../src/common/errors.js';
 import type { PodSandboxConfig__Output } from '../../../src/generated/runtime/v1/PodSandboxConfig.js';
+import { fieldOf } from '../../helpers/invalid-field.js';
 
 function config(over: Record<string, unknown> = {}): PodSandboxConfig__Output {
   return {
@@ -16,16 +16,6 @@ function config(over: Record<string, unknown> = {}): PodSandboxConfig__Output {
     windows: null,
     ...over,
   } as PodSandboxConfig__Output;
-}
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(InvalidArgumentError);
-    return (e as InvalidArgumentError).field;
-  }
-  throw new Error('expected InvalidArgumentError');
 }
 
 describe('sandboxSpec (RunPodSandbox request checks)', () => {

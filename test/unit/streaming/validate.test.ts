@@ -1,16 +1,6 @@
 import { expect } from 'chai';
-import { InvalidArgumentError } from '../../../src/common/errors.js';
 import { validateAttachRequest, validateExecRequest, validatePortForwardRequest } from '../../../src/streaming/validate.js';
-
-function fieldOf(fn: () => void): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(InvalidArgumentError);
-    return (e as InvalidArgumentError).field;
-  }
-  throw new Error('expected an InvalidArgumentError');
-}
+import { fieldOf } from '../../helpers/invalid-field.js';
 
 describe('streaming request validation', () => {
   const exec = { container_id: 'c', cmd: ['ls'], stdout: true };
