@@ -17,6 +17,10 @@ const FROM_STATE: Record<number, ContainerFilter['state']> = {
 };
 const PROPAGATION = { rprivate: MountPropagation.PROPAGATION_PRIVATE, rslave: MountPropagation.PROPAGATION_HOST_TO_CONTAINER, rshared: MountPropagation.PROPAGATION_BIDIRECTIONAL } as const;
 
+export function containerMetadata(c: ContainerRecord) {
+  return { name: c.spec.name, attempt: c.spec.attempt };
+}
+
 function imageSpec(c: ContainerRecord) {
   return { image: c.imageRef, annotations: {}, user_specified_image: c.imageRef, runtime_handler: '', image_ref: c.imageId };
 }
@@ -25,7 +29,7 @@ export function toContainer(c: ContainerRecord): Container {
   return {
     id: c.id,
     pod_sandbox_id: c.podId,
-    metadata: { name: c.spec.name, attempt: c.spec.attempt },
+    metadata: containerMetadata(c),
     image: imageSpec(c),
     image_ref: c.imageId,
     state: STATE[c.state],
@@ -39,7 +43,7 @@ export function toContainer(c: ContainerRecord): Container {
 export function toContainerStatus(c: ContainerRecord): ContainerStatus {
   return {
     id: c.id,
-    metadata: { name: c.spec.name, attempt: c.spec.attempt },
+    metadata: containerMetadata(c),
     state: STATE[c.state],
     created_at: c.createdAtNs,
     started_at: c.startedAtNs ?? '0',

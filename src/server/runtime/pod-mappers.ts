@@ -9,7 +9,7 @@ import { NamespaceMode } from '../../generated/runtime/v1/NamespaceMode.js';
 
 const SCOPE_TO_MODE = { pod: NamespaceMode.POD, container: NamespaceMode.CONTAINER, node: NamespaceMode.NODE, target: NamespaceMode.TARGET } as const;
 
-function metadata(pod: PodRecord) {
+export function podMetadata(pod: PodRecord) {
   return { name: pod.spec.name, uid: pod.spec.uid, namespace: pod.spec.namespace, attempt: pod.spec.attempt };
 }
 
@@ -20,7 +20,7 @@ function state(pod: PodRecord): PodSandboxState__Output {
 export function toPodSandbox(pod: PodRecord): PodSandbox {
   return {
     id: pod.id,
-    metadata: metadata(pod),
+    metadata: podMetadata(pod),
     state: state(pod),
     created_at: pod.createdAtNs,
     labels: pod.spec.labels,
@@ -34,7 +34,7 @@ export function toPodSandboxStatus(pod: PodRecord): PodSandboxStatus {
   const ns = pod.spec.namespaces;
   return {
     id: pod.id,
-    metadata: metadata(pod),
+    metadata: podMetadata(pod),
     state: state(pod),
     created_at: pod.createdAtNs,
     network: { ip: ips[0] ?? '', additional_ips: ips.slice(1).map((ip) => ({ ip })) },

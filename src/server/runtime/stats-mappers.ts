@@ -4,6 +4,8 @@ import type { ContainerUsage } from '../../container/container-usage.js';
 import type { PodRecord } from '../../pod/pod-record.js';
 import type { ContainerStats } from '../../generated/runtime/v1/ContainerStats.js';
 import type { PodSandboxStats } from '../../generated/runtime/v1/PodSandboxStats.js';
+import { podMetadata } from './pod-mappers.js';
+import { containerMetadata } from './container-mappers.js';
 
 const u64 = (n: number | bigint | undefined) => (n === undefined ? null : { value: String(n) });
 
@@ -26,7 +28,7 @@ function memory(u: ContainerUsage) {
 
 export function toContainerStats(c: ContainerRecord, u: ContainerUsage | undefined): ContainerStats {
   return {
-    attributes: { id: c.id, metadata: { name: c.spec.name, attempt: c.spec.attempt }, labels: c.spec.labels, annotations: c.spec.annotations },
+    attributes: { id: c.id, metadata: containerMetadata(c), labels: c.spec.labels, annotations: c.spec.annotations },
     cpu: u ? cpu(u) : null,
     memory: u ? memory(u) : null,
     writable_layer: u
@@ -41,7 +43,7 @@ export function toPodSandboxStats(pod: PodRecord, containers: { record: Containe
   const sum = (f: (u: ContainerUsage) => number | bigint | undefined) => sampled.reduce((acc, c) => acc + BigInt(f(c.usage) ?? 0), 0n);
   const timestamp = String(sampled[0]?.usage.timestampNs ?? BigInt(Date.now()) * 1_000_000n);
   return {
-    attributes: { id: pod.id, metadata: { name: pod.spec.name, uid: pod.spec.uid, namespace: pod.spec.namespace, attempt: pod.spec.attempt }, labels: pod.spec.labels, annotations: pod.spec.annotations },
+    attributes: { id: pod.id, metadata: podMetadata(pod), labels: pod.spec.labels, annotations: pod.spec.annotations },
     linux: {
       cpu: { timestamp, usage_core_nano_seconds: u64(sum((u) => u.cgroup.cpu.usageNs)), usage_nano_cores: u64(sampled.every((c) => c.usage.nanoCores !== undefined) ? sum((u) => u.nanoCores) : undefined) },
       memory: { timestamp, working_set_bytes: u64(sum((u) => u.cgroup.memory.workingSetBytes)), usage_bytes: u64(sum((u) => u.cgroup.memory.usageBytes)), rss_bytes: u64(sum((u) => u.cgroup.memory.rssBytes)) },
