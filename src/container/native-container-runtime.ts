@@ -263,9 +263,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
     if (io.stdin && handle.stdin) io.stdin.pipe(handle.stdin).on('error', () => undefined);
     else handle.stdin?.end();
     const copied = [pipeInto(handle.stdout, io.stdout), pipeInto(handle.stderr, io.stderr ?? io.stdout)];
-    void (async () => {
-      if (io.resize) for await (const size of io.resize) handle.resize(size.height, size.width);
-    })().catch(() => undefined);
+    forwardResizes(io, (rows, cols) => handle.resize(rows, cols));
     try {
       const exitCode = await handle.exit;
       await Promise.all(copied);
@@ -280,9 +278,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
     const onAbort = () => session.close();
     io.signal.addEventListener('abort', onAbort);
     if (io.stdin) io.stdin.pipe(session.stdin).on('error', () => undefined);
-    const resizes = (async () => {
-      if (io.resize) for await (const size of io.resize) session.resize(size.height, size.width);
-    })().catch(() => undefined);
+    forwardResizes(io, (rows, cols) => session.resize(rows, cols));
     const copied = [pipeInto(session.stdout, io.stdout), pipeInto(session.stderr, io.stderr ?? io.stdout)];
     try {
       await session.exited;
@@ -290,7 +286,6 @@ export class NativeContainerRuntime implements ContainerRuntime {
     } finally {
       io.signal.removeEventListener('abort', onAbort);
       session.close();
-      void resizes;
     }
   }
 
@@ -308,6 +303,15 @@ export class NativeContainerRuntime implements ContainerRuntime {
   updateResources(c: ContainerRecord, resources: LinuxContainerResources__Output): Promise<void> {
     return this.cgroups.update(c.handles!.cgroupPath, fromCriResources(resources));
   }
+}
+
+/** Passes each terminal size the client sends on to the process's terminal, until the session ends. */
+function forwardResizes(io: StreamIO, resize: (rows: number, cols: number) => void): void {
+  if (!io.resize) return;
+  const sizes = io.resize;
+  void (async () => {
+    for await (const size of sizes) resize(size.height, size.width);
+  })().catch(() => undefined);
 }
 
 /**
