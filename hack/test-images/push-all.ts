@@ -53,16 +53,7 @@ export async function pushAll(target: PushTarget): Promise<Record<string, Pushed
   const worker = async () => {
     while (next < entries.length) {
       const { repo, tags, image } = entries[next++]!;
-      // Images share base layers; two workers uploading one blob at once can make
-      // docker-registry reject a manifest (DIGEST_INVALID). A push is idempotent: retry.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await pushImage(target, repo, tags, image);
-          break;
-        } catch (e) {
-          if (attempt >= 3) throw e;
-        }
-      }
+      await pushImage(target, repo, tags, image);
     }
   };
   await Promise.all(Array.from({ length: 6 }, worker));

@@ -26,7 +26,24 @@ async function expectStatus(res: Response, ok: number[], what: string): Promise<
   throw new Error(`${what}: HTTP ${res.status} ${(await res.text()).slice(0, 500)}`);
 }
 
-export async function pushBlob(target: PushTarget, repo: string, blob: Blob): Promise<void> {
+/**
+ * Uploads under way, by registry, repository and digest. Images pushed in
+ * parallel share blobs; docker-registry rejects two concurrent uploads of one
+ * blob into one repository, so a second push of it waits for the first.
+ */
+const uploads = new Map<string, Promise<void>>();
+
+export function pushBlob(target: PushTarget, repo: string, blob: Blob): Promise<void> {
+  const key = `${target.registry}/${repo}@${blob.descriptor.digest}`;
+  let upload = uploads.get(key);
+  if (!upload) {
+    upload = uploadBlob(target, repo, blob).finally(() => uploads.delete(key));
+    uploads.set(key, upload);
+  }
+  return upload;
+}
+
+async function uploadBlob(target: PushTarget, repo: string, blob: Blob): Promise<void> {
   const base = `http://${target.registry}/v2/${repo}/blobs`;
   const { digest } = blob.descriptor;
   const head = await fetch(`${base}/${digest}`, { method: 'HEAD', headers: headers(target) });
