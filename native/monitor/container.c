@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "cgroup.h"
 #include "kernel.h"
 #include "namespaces.h"
 #include "rootfs.h"
@@ -76,6 +77,8 @@ _Noreturn void container_main(const spec *s, int sync, const child_stdio *io, in
   sync = keep_only_stdio_and(sync);
   if (sync < 0) _exit(1);
   if (expect(sync, SYNC_GO, &err) < 0) fail(sync, &err);
+  /* before its namespaces: the cgroup namespace it may unshare is rooted where it stands */
+  if (!ns_creates_user(s) && cgroup_join_self(s->cgroup_dirs, &err) < 0) fail(sync, &err);
 
   struct husk_sock_fprog filter;
   if (seccomp_read(p->seccomp_bpf_path, &filter, &err) < 0) fail(sync, &err);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "cgroup.h"
 #include "container.h"
 #include "kernel.h"
 #include "json.h"
@@ -56,24 +57,12 @@ static int write_id_map(pid_t pid, const char *name, const id_mapping *maps, siz
   return write_proc_file(pid, name, buf, err);
 }
 
-static int join_cgroups(const spec *s, pid_t pid, mon_error *err) {
-  char buf[16];
-  int n = snprintf(buf, sizeof buf, "%d", (int)pid);
-  for (const char *const *dir = s->cgroup_dirs; dir && *dir; dir++) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/cgroup.procs", *dir);
-    cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return mon_error_set(err, errno, "join cgroup", "open %s", path);
-    if (write(fd, buf, (size_t)n) != n) return mon_error_set(err, errno, "join cgroup", "write %s", path);
-  }
-  return 0;
-}
-
 /* Drives the container process through setup; 0 once it waits for start. */
 static int await_ready(monitor *m, mon_error *err) {
   spec *s = m->s;
-  if (join_cgroups(s, m->pid, err) < 0) return -1;
   const ns_entry *user = spec_namespace(s, CLONE_NEWUSER);
+  /* A process in a new user namespace may not write the host's cgroup files: move it from here. */
+  if (ns_creates_user(s) && cgroup_join_pid(s->cgroup_dirs, m->pid, err) < 0) return -1;
   if (user && user->path == NULL &&
       (write_id_map(m->pid, "uid_map", s->uid_mappings, s->nuid_mappings, err) < 0 ||
        write_id_map(m->pid, "gid_map", s->gid_mappings, s->ngid_mappings, err) < 0))

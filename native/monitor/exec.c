@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <termios.h>
 
+#include "cgroup.h"
 #include "container.h"
 #include "json.h"
 #include "namespaces.h"
@@ -44,19 +45,6 @@ static int report_error(int status_fd, const mon_error *err) {
   return EXIT_SETUP;
 }
 
-static int join_cgroups(const spec *s, pid_t pid, mon_error *err) {
-  char buf[16];
-  int n = snprintf(buf, sizeof buf, "%d", (int)pid);
-  for (const char *const *dir = s->cgroup_dirs; dir && *dir; dir++) {
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/cgroup.procs", *dir);
-    cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return mon_error_set(err, errno, "join cgroup", "open %s", path);
-    if (write(fd, buf, (size_t)n) != n) return mon_error_set(err, errno, "join cgroup", "write %s", path);
-  }
-  return 0;
-}
-
 static _Noreturn void child(const spec *s, int sync, struct husk_sock_fprog *filter) {
   mon_error err = {0};
   const process_spec *p = &s->process;
@@ -66,6 +54,7 @@ static _Noreturn void child(const spec *s, int sync, struct husk_sock_fprog *fil
   if (sync < 0) _exit(EXIT_SETUP);
   sync_msg go;
   if (sync_recv(sync, &go, NULL) <= 0) _exit(EXIT_SETUP);
+  if (cgroup_join_self(s->cgroup_dirs, &err) < 0) goto fail;
   int joined_user;
   if (ns_join_process(s->target_pid, &joined_user, &err) < 0) goto fail;
   if (p->terminal) {
@@ -203,7 +192,6 @@ int cmd_exec(const char *spec_path, int status_fd, int control_fd) {
   }
   close(sync[1]);
   int master = -1;
-  if (join_cgroups(&s, pid, &err) < 0) goto fail;
   if (sync_send(sync[0], SYNC_GO, NULL, -1) < 0) {
     mon_error_set(&err, errno, "sync", "send");
     goto fail;

@@ -126,3 +126,8 @@ int ns_unshare(const spec *s, int mask, mon_error *err) {
   if (unshare(flags) < 0) return mon_error_set(err, errno, "create namespace", "unshare 0x%x", (unsigned)flags);
   return 0;
 }
+
+int ns_creates_user(const spec *s) {
+  const ns_entry *user = spec_namespace(s, CLONE_NEWUSER);
+  return user != NULL && user->path == NULL;
+}

@@ -28,4 +28,7 @@ int ns_unshare(const spec *s, int mask, mon_error *err);
 /* CLONE_NEW* bits of the namespaces the spec creates (no path). */
 int ns_new_flags(const spec *s);
 
+/* Does the container get a user namespace of its own (made by the clone)? */
+int ns_creates_user(const spec *s);
+
 #endif
