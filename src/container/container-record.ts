@@ -13,10 +13,11 @@ export interface ExitStatus {
 
 /** What the container runtime made and must find again after a restart. */
 export interface ContainerHandles {
-  pid: number;
-  monitorPid: number;
   rootfs: string;
   cgroupPath: string;
+  /** From StartContainer on: the process (host pid) and its monitor. */
+  pid?: number;
+  monitorPid?: number;
 }
 
 export interface ContainerRecord {

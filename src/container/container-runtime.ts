@@ -18,15 +18,25 @@ export interface ExecOutput {
  * through src/native, src/cgroups and the image store only.
  */
 export interface ContainerRuntime {
-  /** Builds the rootfs and the monitor, with the process created and waiting for start. Undoes its own partial work on failure. */
+  /**
+   * Checks the request against the image and the pod and lays out the
+   * container's directories; no process yet (as containerd and CRI-O, the
+   * process is made at start). remove() undoes it.
+   */
   create(container: ContainerRecord, pod: PodRecord): Promise<ContainerHandles>;
-  start(container: ContainerRecord): Promise<void>;
+  /** Makes the cgroup and the process (through its monitor) and runs it. Undoes its own partial work on failure. */
+  start(container: ContainerRecord, pod: PodRecord): Promise<{ pid: number; monitorPid: number }>;
   signal(container: ContainerRecord, signal: number): Promise<void>;
   /** Resolves once the process has exited and the monitor recorded it. */
   waitExit(container: ContainerRecord): Promise<ExitStatus>;
   /** The recorded exit, if the process has exited (restart recovery). */
   readExit(container: ContainerRecord): Promise<ExitStatus | undefined>;
-  /** Is the monitor still there (the process may still be waiting for start)? */
+  /**
+   * After a crash cut a StartContainer short: the process it made, if any
+   * (finishing its start when it was still waiting for it).
+   */
+  resumeStart(container: ContainerRecord): Promise<{ pid: number; monitorPid: number } | undefined>;
+  /** Is the monitor still there? */
   isAlive(container: ContainerRecord): Promise<boolean>;
   /** Frees rootfs, cgroup and state; idempotent, also for a half-made container. */
   remove(container: ContainerRecord): Promise<void>;

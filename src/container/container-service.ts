@@ -14,6 +14,7 @@ import type { LinuxContainerResources__Output } from '../generated/runtime/v1/Li
 import { RecordStore } from '../store/record-store.js';
 import { nowNs } from '../events/event-bus.js';
 import { log } from '../log/logger.js';
+import type { DeferredWork } from '../common/deferred-work.js';
 import type { PodService } from '../pod/pod-service.js';
 import type { ContainerRequestSpec } from './container-spec.js';
 import type { ContainerRecord, ContainerState, ExitStatus } from './container-record.js';
@@ -52,6 +53,7 @@ export class ContainerService {
     private readonly runtime: ContainerRuntime,
     private readonly pods: PodService,
     private readonly images: ContainerImages,
+    private readonly teardowns: DeferredWork,
   ) {
     this.store = new RecordStore<ContainerRecord>(join(config.root, 'containers'), 'container');
     pods.attachContainers({
@@ -67,6 +69,7 @@ export class ContainerService {
   /** Loads every container and settles what happened while husk was down. */
   async recover(): Promise<void> {
     await this.store.init();
+    for (const c of await this.store.loadTombstones()) this.scheduleTeardown(c);
     for (const c of await this.store.loadAll()) {
       this.containers.set(c.id, c);
       this.names.reserve(c.reservedName, c.id);
@@ -86,13 +89,20 @@ export class ContainerService {
       await this.destroy(c);
       return;
     }
+    if (c.state === 'created') {
+      // A StartContainer the crash cut short may have made the process already.
+      const started = await this.runtime.resumeStart(c);
+      if (!started) return;
+      c.handles = { ...c.handles!, ...started };
+      c.state = 'running';
+      c.startedAtNs = nowNs().toString();
+      await this.store.save(c);
+    }
     if (c.state === 'running') {
       const exit = await this.runtime.readExit(c);
       if (exit) await this.markExited(c, exit);
       else if (await this.runtime.isAlive(c)) this.watchExit(c);
       else await this.markLost(c);
-    } else if (c.state === 'created' && !(await this.runtime.isAlive(c))) {
-      await this.markLost(c);
     }
   }
 
@@ -140,8 +150,10 @@ export class ContainerService {
     await this.locks.run(id, async () => {
       const c = this.containers.get(id)!;
       if (c.state !== 'created') throw new FailedPreconditionError(`container ${id} is ${c.state}, not created`);
+      const pod = this.pods.find(c.podId);
+      if (pod?.state !== 'ready') throw new FailedPreconditionError(`pod sandbox ${c.podId} of container ${id} is not ready`);
       try {
-        await this.runtime.start(c);
+        c.handles = { ...c.handles!, ...(await this.runtime.start(c, pod)) };
       } catch (e) {
         c.state = 'exited';
         c.exit = { exitCode: 128, signal: 0, finishedAtNs: nowNs().toString(), oomKilled: false };
@@ -166,11 +178,10 @@ export class ContainerService {
     const id = this.resolve(idOrPrefix);
     const c = this.containers.get(id)!;
     if (c.state === 'created') {
-      // Never started: end the waiting process and its monitor, unless a racing Start got there first.
+      // Never started, so there is no process: it just ends, unless a racing Start got there first.
       const stillCreated = await this.locks.run(id, async () => {
         if (c.state !== 'created') return false;
-        await this.runtime.signal(c, SIGKILL).catch(() => undefined);
-        await this.markExited(c, (await this.runtime.readExit(c)) ?? { exitCode: 137, signal: SIGKILL, finishedAtNs: nowNs().toString(), oomKilled: false });
+        await this.markExited(c, { exitCode: 137, signal: SIGKILL, finishedAtNs: nowNs().toString(), oomKilled: false });
         return true;
       });
       if (stillCreated) return;
@@ -186,7 +197,11 @@ export class ContainerService {
     await exited;
   }
 
-  /** Idempotent; a running container is killed first. An unknown ID is not an error. */
+  /**
+   * Idempotent; a running container is killed first. An unknown ID is not an
+   * error. The container is gone from the API when this returns; its cgroup,
+   * writable layer and state are freed in the background (see DeferredWork).
+   */
   async remove(idOrPrefix: string): Promise<void> {
     let id: string;
     try {
@@ -199,8 +214,10 @@ export class ContainerService {
     if (c.state === 'running' || c.state === 'created') await this.stop(id, 0);
     await this.locks.run(id, async () => {
       if (!this.containers.has(id)) return;
-      await this.destroy(c);
+      await this.store.tombstone(id);
+      this.forget(c);
       this.emit('deleted', c);
+      this.scheduleTeardown(c);
     });
   }
 
@@ -230,7 +247,8 @@ export class ContainerService {
     await this.locks.run(id, async () => {
       const c = this.containers.get(id)!;
       if (c.state !== 'running' && c.state !== 'created') throw new FailedPreconditionError(`container ${id} is ${c.state}`);
-      await this.runtime.updateResources(c, resources);
+      // A created container has no cgroup yet: StartContainer makes it with these.
+      if (c.state === 'running') await this.runtime.updateResources(c, resources);
       c.spec = { ...c.spec, resources };
       await this.store.save(c);
     });
@@ -308,10 +326,25 @@ export class ContainerService {
     await this.store.save(c);
   }
 
-  /** The record goes last: a crash part-way leaves it for recovery to finish the job. */
+  /** Undoes a failed or interrupted CreateContainer. The record goes last: a crash part-way leaves it for recovery to finish the job. */
   private async destroy(c: ContainerRecord): Promise<void> {
-    await Promise.all([this.runtime.remove(c), rm(c.stateDir, { recursive: true, force: true })]);
+    await this.freeResources(c);
     await this.store.remove(c.id);
+    this.forget(c);
+  }
+
+  private scheduleTeardown(c: ContainerRecord): void {
+    this.teardowns.schedule(c.podId, { container: c.id }, async () => {
+      await this.freeResources(c);
+      await this.store.purge(c.id);
+    });
+  }
+
+  private async freeResources(c: ContainerRecord): Promise<void> {
+    await Promise.all([this.runtime.remove(c), rm(c.stateDir, { recursive: true, force: true })]);
+  }
+
+  private forget(c: ContainerRecord): void {
     this.containers.delete(c.id);
     this.cpuSamples.delete(c.id);
     this.names.release(c.reservedName, c.id);

@@ -1,29 +1,43 @@
 // Containers through husk-monitor: a rootfs overlaid from the image's layers,
 // the pod's namespaces, the request's security context, a cgroup of its own.
 // The monitor holds the container; this side only describes it and asks.
-import { mkdir, rm, realpath, stat } from 'node:fs/promises';
+import { mkdir, rm, realpath, stat, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
 import type { HuskConfig } from '../config/config.js';
 import { InvalidArgumentError, isErrno, NotFoundError } from '../common/errors.js';
-import type { CgroupManager } from '../cgroups/index.js';
-import { fromCriResources, type CgroupStats } from '../cgroups/index.js';
 import { diskUsage, type DiskUsage } from '../common/disk-usage.js';
+import { fromCriResources, type CgroupManager, type CgroupStats, type DeviceRule } from '../cgroups/index.js';
 import type { ImageService } from '../image/index.js';
 import {
   runtimeDefaultProfile,
   loadLocalhostProfile,
   writeSeccompBpf,
   seccompFilterFlags,
-  pidfdOpen,
-  waitForPidfdExit,
-  closePidfd,
+  waitForProcessExit,
   isNativeError,
+  createContainer,
+  startContainer,
+  signalContainer,
+  readExitFile,
+  monitorState,
+  readMonitorPid,
+  reopenLog,
+  execInContainer,
+  execInContainerCapture,
+  attach,
+  withDefaults,
+  capabilitySets,
+  defaultDevices,
+  SPEC_FILE,
+  type ContainerSpec,
+  type MountSpec,
+  type DeviceSpec,
+  type NamespaceSpec,
+  type ExecSpec,
 } from '../native/index.js';
-import { createContainer, startContainer, signalContainer, readExitFile, monitorState, reopenLog, execInContainer, execInContainerCapture, attach } from '../native/index.js';
-import { withDefaults, capabilitySets, defaultDevices, SPEC_FILE, type ContainerSpec, type MountSpec, type DeviceSpec, type NamespaceSpec, type ExecSpec } from '../native/index.js';
-import { readFile } from 'node:fs/promises';
-import { finished } from 'node:stream/promises';
-import type { Readable, Writable } from 'node:stream';
 import type { StreamIO } from '../streaming/index.js';
 import type { LinuxContainerResources__Output } from '../generated/runtime/v1/LinuxContainerResources.js';
 import type { PodRecord } from '../pod/pod-record.js';
@@ -33,7 +47,7 @@ import { processArgs, mergeEnv, workingDir } from './process-args.js';
 import { parsePasswd, parseGroup, resolveUser } from './user.js';
 import { readImageFile } from './image-files.js';
 import { containerCapabilities, capabilitiesInMask } from './capabilities.js';
-import { readFileSync } from 'node:fs';
+import { deviceRules } from './device-rules.js';
 
 let hostBounding: string[] | undefined;
 /** The daemon's own bounding set: what it can hand to a container at most. */
@@ -41,9 +55,17 @@ function hostBoundingSet(): string[] {
   hostBounding ??= capabilitiesInMask(/^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0');
   return hostBounding;
 }
-import { deviceRules } from './device-rules.js';
+
+/** What CreateContainer worked out, for StartContainer to run. */
+interface PreparedContainer {
+  spec: ContainerSpec;
+  cgroupPath: string;
+  devices: DeviceRule[];
+}
 
 export class NativeContainerRuntime implements ContainerRuntime {
+  private readonly prepared = new Map<string, PreparedContainer>();
+
   constructor(
     private readonly config: HuskConfig,
     private readonly cgroups: CgroupManager,
@@ -58,7 +80,33 @@ export class NativeContainerRuntime implements ContainerRuntime {
     return this.cgroups.containerPath(pod.handles?.cgroupPath ?? this.cgroups.podPath(pod.spec.cgroupParent), c.id);
   }
 
+  /**
+   * Everything that can be checked and written before there is a process:
+   * the user from the image, the command, mounts, devices, seccomp, the
+   * monitor's spec. StartContainer then only has to make the cgroup and run it.
+   */
   async create(c: ContainerRecord, pod: PodRecord): Promise<ContainerHandles> {
+    const prepared = await this.prepare(c, pod);
+    this.prepared.set(c.id, prepared);
+    return { rootfs: prepared.spec.rootfs.path, cgroupPath: prepared.cgroupPath };
+  }
+
+  async start(c: ContainerRecord, pod: PodRecord): Promise<{ pid: number; monitorPid: number }> {
+    // After a daemon restart the prepared spec is made again, the same way.
+    const { spec, cgroupPath, devices } = this.prepared.get(c.id) ?? (await this.prepare(c, pod));
+    this.prepared.delete(c.id);
+    await this.cgroups.create(cgroupPath, { ...fromCriResources(c.spec.resources), devices });
+    try {
+      const created = await createContainer(spec);
+      await startContainer(c.stateDir);
+      return created;
+    } catch (e) {
+      await this.cgroups.remove(cgroupPath).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async prepare(c: ContainerRecord, pod: PodRecord): Promise<PreparedContainer> {
     const image = this.images.get(c.imageId);
     if (!image) throw new NotFoundError('image', c.imageRef);
     const layers = this.images.layerPaths(image);
@@ -84,62 +132,56 @@ export class NativeContainerRuntime implements ContainerRuntime {
 
     const devices = await this.devices(c);
     const cgroupPath = this.cgroupPathOf(c, pod);
-    await this.cgroups.create(cgroupPath, {
-      ...fromCriResources(spec.resources),
-      devices: deviceRules(devices.map((device, i) => ({ device, permissions: spec.devices[i]!.permissions })), sec.privileged),
-    });
-    try {
-      let seccompBpfPath: string | undefined;
-      let seccompFlags: number | undefined;
-      if (!sec.privileged && sec.seccomp.type !== 'unconfined') {
-        const profile = sec.seccomp.type === 'runtime-default' ? runtimeDefaultProfile() : await loadLocalhostProfile(sec.seccomp.path, { field: 'config.linux.security_context.seccomp.localhost_ref' });
-        seccompBpfPath = join(c.stateDir, 'seccomp.bpf');
-        await writeSeccompBpf(profile, seccompBpfPath, { capabilities: caps });
-        seccompFlags = seccompFilterFlags(profile);
-      }
-      const memory = this.cgroups.memoryDir(cgroupPath);
-      const containerSpec: ContainerSpec = withDefaults({
-        id: c.id,
-        stateDir: c.stateDir,
-        logPath: c.logPath || undefined,
-        rootfs: {
-          path: join(c.stateDir, 'rootfs'),
-          readonly: sec.readonlyRootfs,
-          // A bidirectional mount only propagates back out if the root it sits in is shared too (containerd's rule).
-          propagation: spec.mounts.some((m) => m.propagation === 'rshared') ? 'rshared' : 'rslave',
-          overlay: { lowerdirs: [...layers].reverse(), upperdir: join(layerDir, 'upper'), workdir: join(layerDir, 'work') },
-        },
-        process: {
-          args,
-          env,
-          cwd: workingDir(spec.workingDir, image.runtime),
-          user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
-          terminal: spec.tty,
-          stdin: spec.stdin,
-          stdinOnce: spec.stdinOnce,
-          capabilities: capabilitySets(caps),
-          noNewPrivileges: sec.noNewPrivs,
-          oomScoreAdj: spec.resources?.oom_score_adj ? Number(spec.resources.oom_score_adj) : undefined,
-          seccompBpfPath,
-          seccompFlags,
-        },
-        hostname: pod.spec.hostname,
-        namespaces: this.namespaces(c, pod),
-        mounts: await this.mounts(c, pod),
-        devices: [...defaultDevices(), ...devices],
-        ...(sec.privileged ? { maskedPaths: [], readonlyPaths: [] } : {}),
-        ...(sec.maskedPaths.length ? { maskedPaths: sec.maskedPaths } : {}),
-        ...(sec.readonlyPaths.length ? { readonlyPaths: sec.readonlyPaths } : {}),
-        cgroupDirs: this.cgroups.procDirs(cgroupPath),
-        oom: { version: memory.version, memoryCgroupDir: memory.dir },
-      });
-      c.user = { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids };
-      const created = await createContainer(containerSpec);
-      return { pid: created.pid, monitorPid: created.monitorPid, rootfs: containerSpec.rootfs.path, cgroupPath };
-    } catch (e) {
-      await this.cgroups.remove(cgroupPath).catch(() => undefined);
-      throw e;
+    let seccompBpfPath: string | undefined;
+    let seccompFlags: number | undefined;
+    if (!sec.privileged && sec.seccomp.type !== 'unconfined') {
+      const profile = sec.seccomp.type === 'runtime-default' ? runtimeDefaultProfile() : await loadLocalhostProfile(sec.seccomp.path, { field: 'config.linux.security_context.seccomp.localhost_ref' });
+      seccompBpfPath = join(c.stateDir, 'seccomp.bpf');
+      await writeSeccompBpf(profile, seccompBpfPath, { capabilities: caps });
+      seccompFlags = seccompFilterFlags(profile);
     }
+    const memory = this.cgroups.memoryDir(cgroupPath);
+    c.user = { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids };
+    const containerSpec: ContainerSpec = withDefaults({
+      id: c.id,
+      stateDir: c.stateDir,
+      logPath: c.logPath || undefined,
+      rootfs: {
+        path: join(c.stateDir, 'rootfs'),
+        readonly: sec.readonlyRootfs,
+        // A bidirectional mount only propagates back out if the root it sits in is shared too (containerd's rule).
+        propagation: spec.mounts.some((m) => m.propagation === 'rshared') ? 'rshared' : 'rslave',
+        overlay: { lowerdirs: [...layers].reverse(), upperdir: join(layerDir, 'upper'), workdir: join(layerDir, 'work') },
+      },
+      process: {
+        args,
+        env,
+        cwd: workingDir(spec.workingDir, image.runtime),
+        user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+        terminal: spec.tty,
+        stdin: spec.stdin,
+        stdinOnce: spec.stdinOnce,
+        capabilities: capabilitySets(caps),
+        noNewPrivileges: sec.noNewPrivs,
+        oomScoreAdj: spec.resources?.oom_score_adj ? Number(spec.resources.oom_score_adj) : undefined,
+        seccompBpfPath,
+        seccompFlags,
+      },
+      hostname: pod.spec.hostname,
+      namespaces: this.namespaces(c, pod),
+      mounts: await this.mounts(c, pod),
+      devices: [...defaultDevices(), ...devices],
+      ...(sec.privileged ? { maskedPaths: [], readonlyPaths: [] } : {}),
+      ...(sec.maskedPaths.length ? { maskedPaths: sec.maskedPaths } : {}),
+      ...(sec.readonlyPaths.length ? { readonlyPaths: sec.readonlyPaths } : {}),
+      cgroupDirs: this.cgroups.procDirs(cgroupPath),
+      oom: { version: memory.version, memoryCgroupDir: memory.dir },
+    });
+    return {
+      spec: containerSpec,
+      cgroupPath,
+      devices: deviceRules(devices.map((device, i) => ({ device, permissions: spec.devices[i]!.permissions })), sec.privileged),
+    };
   }
 
   private namespaces(c: ContainerRecord, pod: PodRecord): NamespaceSpec[] {
@@ -193,10 +235,6 @@ export class NativeContainerRuntime implements ContainerRuntime {
     return out;
   }
 
-  start(c: ContainerRecord): Promise<void> {
-    return startContainer(c.stateDir);
-  }
-
   async signal(c: ContainerRecord, signal: number): Promise<void> {
     try {
       await signalContainer(c.stateDir, signal);
@@ -208,22 +246,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
   }
 
   async waitExit(c: ContainerRecord): Promise<ExitStatus> {
-    const monitorPid = c.handles?.monitorPid;
-    if (monitorPid) {
-      let fd: number | undefined;
-      try {
-        fd = pidfdOpen(monitorPid);
-      } catch (e) {
-        if (!isNativeError(e, 'ESRCH')) throw e;
-      }
-      if (fd !== undefined) {
-        try {
-          await waitForPidfdExit(fd);
-        } finally {
-          closePidfd(fd);
-        }
-      }
-    }
+    if (c.handles?.monitorPid) await waitForProcessExit(c.handles.monitorPid);
     const exit = await readExitFile(c.stateDir);
     if (!exit) throw new Error(`monitor of ${c.id} exited without an exit record`);
     return exit;
@@ -231,6 +254,19 @@ export class NativeContainerRuntime implements ContainerRuntime {
 
   readExit(c: ContainerRecord): Promise<ExitStatus | undefined> {
     return readExitFile(c.stateDir);
+  }
+
+  async resumeStart(c: ContainerRecord): Promise<{ pid: number; monitorPid: number } | undefined> {
+    const monitorPid = await readMonitorPid(c.stateDir);
+    if (!monitorPid) return undefined;
+    try {
+      const state = await monitorState(c.stateDir);
+      if (state.status === 'created') await startContainer(c.stateDir);
+      return { pid: state.pid, monitorPid };
+    } catch {
+      // The monitor is gone: the process ran and ended (its exit file tells) or never got going.
+      return (await readExitFile(c.stateDir)) ? { pid: 0, monitorPid } : undefined;
+    }
   }
 
   async isAlive(c: ContainerRecord): Promise<boolean> {
@@ -243,13 +279,14 @@ export class NativeContainerRuntime implements ContainerRuntime {
   }
 
   async remove(c: ContainerRecord): Promise<void> {
+    this.prepared.delete(c.id);
     await Promise.all([c.handles?.cgroupPath ? this.cgroups.remove(c.handles.cgroupPath) : undefined, rm(this.layerDir(c), { recursive: true, force: true })]);
   }
 
   /** An exec runs as the container's own process does: its spec, with the command swapped in. */
   private async execSpec(c: ContainerRecord, cmd: string[], tty: boolean, stdin: boolean): Promise<ExecSpec> {
     const spec = JSON.parse(await readFile(join(c.stateDir, SPEC_FILE), 'utf8')) as ContainerSpec;
-    return { pid: c.handles!.pid, process: { ...spec.process, args: cmd, terminal: tty, stdin, stdinOnce: false }, cgroupDirs: spec.cgroupDirs };
+    return { pid: c.handles!.pid!, process: { ...spec.process, args: cmd, terminal: tty, stdin, stdinOnce: false }, cgroupDirs: spec.cgroupDirs };
   }
 
   async execSync(c: ContainerRecord, cmd: string[], timeoutMs: number): Promise<ExecOutput> {

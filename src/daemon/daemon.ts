@@ -41,6 +41,7 @@ export async function startDaemon(config: HuskConfig): Promise<RunningDaemon> {
     await removeStaleSocket(config.socket);
 
     const core = await openDomains(config);
+    undo.push(() => core.settleTeardowns());
     undo.push(async () => core.events.close());
     const streaming = await startStreamingServer({ address: config.streaming.address, backend: new ContainerStreaming(core.pods, core.containers) });
     undo.push(() => streaming.close());

@@ -14,17 +14,22 @@ import { NativeContainerRuntime } from '../container/native-container-runtime.js
 import { EventBus } from '../events/event-bus.js';
 import { connectLifecycleEvents, type PodSnapshot } from '../events/lifecycle-events.js';
 import { log } from '../log/logger.js';
+import { DeferredWork } from '../common/deferred-work.js';
 
 /** Everything but the streaming server, which the daemon starts (and stops) as a listener. */
-export type CoreDomains = Omit<Domains, 'streaming'>;
+export type CoreDomains = Omit<Domains, 'streaming'> & {
+  /** Resolves once the background teardown of removed pods and containers has finished. */
+  settleTeardowns(): Promise<void>;
+};
 
 export async function openDomains(config: HuskConfig): Promise<CoreDomains> {
   const runtime = new RuntimeInfo(config);
   await runtime.load();
   const images = await openImageService(config);
   const cgroups = await createCgroupManager({ driver: config.cgroup_driver });
-  const pods = new PodService(config, new NativeSandboxRuntime(cgroups, join(config.root, 'pause')), new CniNetwork(config));
-  const containers = new ContainerService(config, new NativeContainerRuntime(config, cgroups, images), pods, images);
+  const teardowns = new DeferredWork();
+  const pods = new PodService(config, new NativeSandboxRuntime(cgroups, join(config.root, 'pause')), new CniNetwork(config), teardowns);
+  const containers = new ContainerService(config, new NativeContainerRuntime(config, cgroups, images), pods, images, teardowns);
   images.addLayerUsers(() => containers.list().flatMap((c) => images.get(c.imageId)?.layers.map((l) => l.chainId) ?? []));
   const events = new EventBus<PodSnapshot>();
   connectLifecycleEvents(pods, containers, events);
@@ -34,5 +39,5 @@ export async function openDomains(config: HuskConfig): Promise<CoreDomains> {
   await containers.recover();
   await images.gc();
   log.info({ pods: pods.list().length, containers: containers.list().length, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'state recovered');
-  return { runtime, images, pods, containers, events };
+  return { runtime, images, pods, containers, events, settleTeardowns: () => teardowns.settled() };
 }

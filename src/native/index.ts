@@ -24,7 +24,7 @@ export type { ParseOptions, CompileContext } from './seccomp.js';
 export { validateSeccompProfile, resolveSeccompProfile, seccompFilterFlags, normalizeCapability, SECCOMP_ACTIONS, SECCOMP_OPERATORS, SECCOMP_FILTER_FLAGS } from './seccomp-profile.js';
 export type { SeccompProfile, SeccompRule, SeccompArg, SeccompAction, SeccompOperator, SeccompConditions, SeccompFilterFlag, ResolveContext } from './seccomp-profile.js';
 
-export { pidfdOpen, closePidfd, pidfdSendSignal, pidfdHasExited, waitForPidfdExit } from './pidfd.js';
+export { pidfdOpen, closePidfd, pidfdSendSignal, pidfdHasExited, waitForPidfdExit, waitForProcessExit } from './pidfd.js';
 export type { WaitOptions } from './pidfd.js';
 
 export { mknod, mkdirExact, lsetxattr, lgetxattr, statfs, FS_MAGIC } from './fs.js';

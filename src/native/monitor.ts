@@ -2,6 +2,7 @@
 // holds it), start it, signal it, resize its terminal, reopen its log,
 // attach, read its exit record, exec into it. Plain child_process and net.
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../common/package-info.js';
@@ -126,4 +127,14 @@ export async function monitorState(stateDir: string): Promise<MonitorState> {
   const [status, pid] = detail.split(' ');
   if (status !== 'created' && status !== 'running' && status !== 'exited') throw new MonitorError('state', 71, `unexpected state "${detail}"`);
   return { status, pid: Number(pid) };
+}
+
+/** The pid the monitor of `stateDir` recorded for itself, if it got that far. */
+export async function readMonitorPid(stateDir: string): Promise<number | undefined> {
+  try {
+    const pid = Number((await readFile(join(stateDir, 'monitor.pid'), 'utf8')).trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@
 import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { addon } from './addon.js';
+import { isNativeError } from './errors.js';
 
 /** A close-on-exec pidfd for pid; close it with closePidfd. */
 export function pidfdOpen(pid: number): number {
@@ -45,5 +46,21 @@ export async function waitForPidfdExit(fd: number, options: WaitOptions = {}): P
     if (!exited) signal?.throwIfAborted();
   } finally {
     signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Resolves once process `pid` is gone (also when it already was). */
+export async function waitForProcessExit(pid: number, options: WaitOptions = {}): Promise<void> {
+  let fd: number;
+  try {
+    fd = pidfdOpen(pid);
+  } catch (e) {
+    if (isNativeError(e, 'ESRCH')) return;
+    throw e;
+  }
+  try {
+    await waitForPidfdExit(fd, options);
+  } finally {
+    closePidfd(fd);
   }
 }

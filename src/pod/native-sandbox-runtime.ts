@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { mkdir, rm, copyFile, chmod } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { createContainer, startContainer, signalContainer, monitorState, readExitFile, pauseBinaryPath } from '../native/index.js';
+import { createContainer, startContainer, signalContainer, monitorState, pauseBinaryPath, readMonitorPid, waitForProcessExit } from '../native/index.js';
 import { pinProcessNamespace, unpinNamespace } from '../native/index.js';
 import type { ContainerSpec } from '../native/index.js';
 import {
@@ -23,6 +23,9 @@ import type { CgroupManager } from '../cgroups/index.js';
 import type { PodRecord, SandboxHandles } from './pod-record.js';
 import type { SandboxRuntime } from './sandbox-runtime.js';
 
+/** husk-pause exits on SIGTERM at once; a wedged one must not hold StopPodSandbox forever. */
+const INFRA_STOP_TIMEOUT_MS = 2000;
+
 export class NativeSandboxRuntime implements SandboxRuntime {
   constructor(
     private readonly cgroups: CgroupManager,
@@ -30,7 +33,7 @@ export class NativeSandboxRuntime implements SandboxRuntime {
     private readonly pauseRoot: string,
   ) {}
 
-  async start(pod: PodRecord): Promise<SandboxHandles> {
+  async createNamespaces(pod: PodRecord): Promise<SandboxHandles> {
     const ns = pod.spec.namespaces;
     const kinds: PinnableNamespaceKind[] = [];
     if (ns.network === 'pod') kinds.push('net');
@@ -40,21 +43,18 @@ export class NativeSandboxRuntime implements SandboxRuntime {
     const dir = nsDir(pod);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const pins = await createPinnedNamespaces(dir, kinds);
-    const handles: SandboxHandles = { netnsPath: pins.net, ipcnsPath: pins.ipc, utsnsPath: pins.uts, cgroupPath: this.cgroups.podPath(pod.spec.cgroupParent) };
-    try {
-      if (pins.uts) await setHostnameInNamespace(pins.uts, pod.spec.hostname);
-      if (pins.net) await setLoopbackUp(pins.net);
-      for (const [key, value] of Object.entries(pod.spec.sysctls)) await writeSysctl(pins, key, value);
-      if (ns.pid === 'pod') Object.assign(handles, await this.startInfra(pod, handles));
-    } catch (e) {
-      await this.remove({ ...pod, handles });
-      throw e;
-    }
-    return handles;
+    if (pins.uts) await setHostnameInNamespace(pins.uts, pod.spec.hostname);
+    if (pins.net) await setLoopbackUp(pins.net);
+    for (const [key, value] of Object.entries(pod.spec.sysctls)) await writeSysctl(pins, key, value);
+    return { netnsPath: pins.net, ipcnsPath: pins.ipc, utsnsPath: pins.uts, cgroupPath: this.cgroups.podPath(pod.spec.cgroupParent) };
+  }
+
+  async startInfra(pod: PodRecord, handles: SandboxHandles): Promise<Partial<SandboxHandles>> {
+    return pod.spec.namespaces.pid === 'pod' ? this.runInfra(pod, handles) : {};
   }
 
   /** husk-pause as PID 1 of the pod's PID namespace, held by its own monitor, in a cgroup of the pod. */
-  private async startInfra(pod: PodRecord, h: SandboxHandles): Promise<Partial<SandboxHandles>> {
+  private async runInfra(pod: PodRecord, h: SandboxHandles): Promise<Partial<SandboxHandles>> {
     const pause = join(this.pauseRoot, 'pause');
     if (!existsSync(pause)) {
       await mkdir(this.pauseRoot, { recursive: true, mode: 0o755 });
@@ -89,14 +89,16 @@ export class NativeSandboxRuntime implements SandboxRuntime {
 
   /** Ends the infra process, if the pod has one; pinned namespaces stay until removal (kubelet may still read status). */
   async stop(pod: PodRecord): Promise<void> {
-    if (!pod.handles?.infraPid) return;
     const stateDir = infraDir(pod);
+    if (!existsSync(stateDir)) return;
     try {
       await signalContainer(stateDir, 'SIGTERM');
     } catch {
       return; // already gone
     }
-    for (let i = 0; i < 100 && !(await readExitFile(stateDir)); i++) await new Promise((r) => setTimeout(r, 20));
+    // The monitor records the exit, then exits itself.
+    const monitorPid = pod.handles?.monitorPid ?? (await readMonitorPid(stateDir));
+    if (monitorPid) await waitForProcessExit(monitorPid, { signal: AbortSignal.timeout(INFRA_STOP_TIMEOUT_MS) }).catch(() => undefined);
   }
 
   async remove(pod: PodRecord): Promise<void> {

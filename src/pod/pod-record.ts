@@ -30,4 +30,6 @@ export interface PodRecord {
   stateDir: string;
   handles?: SandboxHandles;
   network?: PodNetworkStatus;
+  /** Set once StopPodSandbox has torn the network down (CNI DEL), so it is not done twice. */
+  networkDown?: boolean;
 }

@@ -13,6 +13,8 @@ import { RecordStore } from '../store/record-store.js';
 import type { CniNetwork, PodNetworkRequest } from '../network/cni-network.js';
 import { nowNs } from '../events/event-bus.js';
 import { log } from '../log/logger.js';
+import { allSettledOrThrow } from '../common/settle.js';
+import type { DeferredWork } from '../common/deferred-work.js';
 import { resolvConf, hostsFile } from './dns.js';
 import type { SandboxSpec } from './sandbox-spec.js';
 import type { LinuxContainerResources__Output } from '../generated/runtime/v1/LinuxContainerResources.js';
@@ -45,6 +47,7 @@ export class PodService {
     private readonly config: HuskConfig,
     private readonly runtime: SandboxRuntime,
     private readonly network: CniNetwork,
+    private readonly teardowns: DeferredWork,
   ) {
     this.store = new RecordStore<PodRecord>(join(config.root, 'pods'), 'pod');
   }
@@ -61,6 +64,7 @@ export class PodService {
   async recover(): Promise<void> {
     await this.store.init();
     await this.network.init();
+    for (const pod of await this.store.loadTombstones()) this.scheduleTeardown(pod);
     for (const pod of await this.store.loadAll()) {
       this.pods.set(pod.id, pod);
       this.names.reserve(pod.spec.reservedName, pod.id);
@@ -85,11 +89,18 @@ export class PodService {
       try {
         await this.store.save(pod);
         await this.writeEtcFiles(pod, []);
-        pod.handles = await this.runtime.start(pod);
+        const handles = await this.runtime.createNamespaces(pod);
+        pod.handles = handles;
         await this.store.save(pod);
-        if (spec.namespaces.network === 'pod') {
-          pod.network = await this.network.setUp(this.networkRequest(pod));
-          await writeFile(join(pod.stateDir, 'hosts'), hostsFile(spec.hostname, pod.network.ips));
+        // The infra process and the network only share the pinned namespaces: set both up at once.
+        const [infra, network] = await allSettledOrThrow([
+          this.runtime.startInfra(pod, handles),
+          spec.namespaces.network === 'pod' ? this.network.setUp(this.networkRequest(pod)) : Promise.resolve(undefined),
+        ]);
+        pod.handles = { ...handles, ...infra };
+        if (network) {
+          pod.network = network;
+          await writeFile(join(pod.stateDir, 'hosts'), hostsFile(spec.hostname, network.ips));
         }
         pod.state = 'ready';
         await this.store.save(pod);
@@ -112,16 +123,20 @@ export class PodService {
       const pod = this.pods.get(id);
       if (!pod) return;
       await this.containers?.stopAllInPod(id);
-      if (pod.spec.namespaces.network === 'pod') await this.network.tearDown(id, this.networkRequest(pod));
-      await this.runtime.stop(pod);
-      if (pod.state !== 'notready') {
-        await this.setState(pod, 'notready');
-        this.emit('stopped', pod);
-      }
+      await allSettledOrThrow([this.tearDownNetwork(pod), this.runtime.stop(pod)]);
+      const wasReady = pod.state !== 'notready';
+      pod.state = 'notready';
+      pod.networkDown = true;
+      await this.store.save(pod);
+      if (wasReady) this.emit('stopped', pod);
     });
   }
 
-  /** Idempotent, and an unknown pod is not an error (kubelet retries removals). */
+  /**
+   * Idempotent, and an unknown pod is not an error (kubelet retries removals).
+   * The pod is gone from the API when this returns; what it held is freed in
+   * the background (see DeferredWork).
+   */
   async remove(idOrPrefix: string): Promise<void> {
     const id = this.resolveOrUndefined(idOrPrefix);
     if (!id) return;
@@ -129,8 +144,10 @@ export class PodService {
       const pod = this.pods.get(id);
       if (!pod) return;
       await this.containers?.removeAllInPod(id);
-      await this.destroy(pod);
+      await this.store.tombstone(id);
+      this.forget(pod);
       this.emit('deleted', pod);
+      this.scheduleTeardown(pod);
     });
   }
 
@@ -180,12 +197,35 @@ export class PodService {
     for (const pod of this.pods.values()) if (pod.state !== 'creating') yield pod.id;
   }
 
-  /** Frees everything a pod holds, in reverse order of creation, whatever state it is in. */
+  /** Undoes a RunPodSandbox that failed or was cut short by a crash: everything is freed before the record goes. */
   private async destroy(pod: PodRecord): Promise<void> {
-    if (pod.spec.namespaces.network === 'pod') await this.network.tearDown(pod.id, pod.handles?.netnsPath ? this.networkRequest(pod) : undefined);
+    await this.freeResources(pod);
+    await this.store.remove(pod.id);
+    this.forget(pod);
+  }
+
+  private scheduleTeardown(pod: PodRecord): void {
+    this.teardowns.schedule(`pod:${pod.id}`, { pod: pod.id }, async () => {
+      await this.teardowns.settled(pod.id); // its containers' teardowns
+      await this.freeResources(pod);
+      await this.store.purge(pod.id);
+    });
+  }
+
+  /** Frees everything a pod holds, in reverse order of creation, whatever state it is in. */
+  private async freeResources(pod: PodRecord): Promise<void> {
+    await this.tearDownNetwork(pod);
     await this.runtime.remove(pod);
     await rm(pod.stateDir, { recursive: true, force: true });
-    await this.store.remove(pod.id);
+  }
+
+  /** CNI DEL, unless StopPodSandbox already did it; a half-made pod without a cached result is torn down from the config. */
+  private async tearDownNetwork(pod: PodRecord): Promise<void> {
+    if (pod.spec.namespaces.network !== 'pod' || pod.networkDown) return;
+    await this.network.tearDown(pod.id, pod.handles?.netnsPath ? this.networkRequest(pod) : undefined);
+  }
+
+  private forget(pod: PodRecord): void {
     this.pods.delete(pod.id);
     this.names.release(pod.spec.reservedName, pod.id);
   }

@@ -6,8 +6,10 @@ import type { PodRecord, SandboxHandles } from './pod-record.js';
  * goes through src/native and src/cgroups only.
  */
 export interface SandboxRuntime {
-  /** Creates the pod's namespaces, cgroup and infra process. Must undo its own partial work on failure. */
-  start(pod: PodRecord): Promise<SandboxHandles>;
+  /** Creates the pod's pinned namespaces (hostname, loopback up, sysctls set). On failure, remove() undoes it. */
+  createNamespaces(pod: PodRecord): Promise<SandboxHandles>;
+  /** Starts the infra process, for a pod that shares one PID namespace (else nothing). On failure, remove() undoes it. */
+  startInfra(pod: PodRecord, handles: SandboxHandles): Promise<Partial<SandboxHandles>>;
   /** Stops the infra process; idempotent. Namespaces stay until remove (kubelet may still read status). */
   stop(pod: PodRecord): Promise<void>;
   /** Frees everything start made; idempotent, also for a half-made pod. */

@@ -9,6 +9,8 @@ import { isErrno } from '../common/errors.js';
 import { isFullId } from '../common/ids.js';
 import { log } from '../log/logger.js';
 
+const TOMBSTONE = '.removing';
+
 export class RecordStore<T extends { id: string }> {
   /** Writes to one record are serialised so a slow older write never lands after a newer one. */
   private readonly queues = new Map<string, Promise<void>>();
@@ -52,6 +54,43 @@ export class RecordStore<T extends { id: string }> {
         if (!isErrno(e, 'ENOENT')) throw e;
       }
     });
+  }
+
+  /**
+   * Marks a record as being torn down: it no longer loads as live, but
+   * `loadTombstones` finds it until `purge`. A rename, so kill -9 at any point
+   * leaves one or the other.
+   */
+  tombstone(id: string): Promise<void> {
+    return this.enqueue(id, () => rename(this.pathOf(id), this.tombstonePath(id)));
+  }
+
+  /** Records marked by `tombstone` whose teardown has not finished. */
+  async loadTombstones(): Promise<T[]> {
+    const out: T[] = [];
+    for (const name of await readdir(this.dir)) {
+      if (!name.endsWith(TOMBSTONE) || !isFullId(name.slice(0, -TOMBSTONE.length))) continue;
+      try {
+        out.push(JSON.parse(await readFile(join(this.dir, name), 'utf8')) as T);
+      } catch (err) {
+        log.error({ err, file: name, kind: this.kind }, 'dropping an unreadable tombstone');
+        await unlink(join(this.dir, name)).catch(() => undefined);
+      }
+    }
+    return out;
+  }
+
+  /** Forgets a tombstone once its teardown is done. */
+  purge(id: string): Promise<void> {
+    return this.enqueue(id, async () => {
+      await unlink(this.tombstonePath(id)).catch((e: unknown) => {
+        if (!isErrno(e, 'ENOENT')) throw e;
+      });
+    });
+  }
+
+  private tombstonePath(id: string): string {
+    return `${this.pathOf(id).slice(0, -'.json'.length)}${TOMBSTONE}`;
   }
 
   private pathOf(id: string): string {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { PodService } from '../../../src/pod/pod-service.js';
 import { ContainerService } from '../../../src/container/container-service.js';
 import { CniNetwork } from '../../../src/network/cni-network.js';
+import { DeferredWork } from '../../../src/common/deferred-work.js';
 import { defaultConfig, type HuskConfig } from '../../../src/config/config.js';
 import { sandboxSpec } from '../../../src/pod/sandbox-spec.js';
 import { containerSpec } from '../../../src/container/container-spec.js';
@@ -18,7 +19,8 @@ import type { PodSandboxConfig__Output } from '../../../src/generated/runtime/v1
 import type { ContainerConfig__Output } from '../../../src/generated/runtime/v1/ContainerConfig.js';
 
 const sandboxRuntime: SandboxRuntime = {
-  start: async () => ({ cgroupPath: 'pod' }),
+  createNamespaces: async () => ({ cgroupPath: 'pod' }),
+  startInfra: async () => ({}),
   stop: async () => undefined,
   remove: async () => undefined,
   isRunning: async () => true,
@@ -31,11 +33,16 @@ class MemoryContainers implements ContainerRuntime {
   alive = new Set<string>();
   ignore = new Set<number>();
   signals: number[] = [];
-  async create(c: ContainerRecord) {
-    this.alive.add(c.id);
-    return { pid: 100, monitorPid: 99, rootfs: '/r', cgroupPath: 'c' };
+  async create() {
+    return { rootfs: '/r', cgroupPath: 'c' };
   }
-  async start() {}
+  async start(c: ContainerRecord) {
+    this.alive.add(c.id);
+    return { pid: 100, monitorPid: 99 };
+  }
+  async resumeStart() {
+    return undefined;
+  }
   async signal(c: ContainerRecord, sig: number) {
     this.signals.push(sig);
     if (this.ignore.has(sig)) return;
@@ -56,7 +63,12 @@ class MemoryContainers implements ContainerRuntime {
   async isAlive(c: ContainerRecord) {
     return this.alive.has(c.id);
   }
-  async remove() {}
+  removeGate?: Promise<void>;
+  removed: string[] = [];
+  async remove(c: ContainerRecord) {
+    await this.removeGate;
+    this.removed.push(c.id);
+  }
   async execSync() {
     return { exitCode: 0, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), timedOut: false };
   }
@@ -95,11 +107,13 @@ describe('pod and container state machines', () => {
   let runtime: MemoryContainers;
   let pods: PodService;
   let containers: ContainerService;
+  let teardowns: DeferredWork;
   const events: string[] = [];
 
   async function boot() {
-    pods = new PodService(config, sandboxRuntime, new CniNetwork(config));
-    containers = new ContainerService(config, runtime, pods, images);
+    teardowns = new DeferredWork();
+    pods = new PodService(config, sandboxRuntime, new CniNetwork(config), teardowns);
+    containers = new ContainerService(config, runtime, pods, images, teardowns);
     pods.onChange((t, p) => events.push(`pod ${t} ${p.spec.name}`));
     containers.onChange((t, c) => events.push(`container ${t} ${c.spec.name}`));
     await pods.recover();
@@ -113,7 +127,10 @@ describe('pod and container state machines', () => {
     events.length = 0;
     await boot();
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    await teardowns.settled();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('runs the whole lifecycle, with events in order and the image STOPSIGNAL used', async () => {
     const podId = await pods.run(sandboxSpec(podConfig('web'), ''));
@@ -191,6 +208,7 @@ describe('pod and container state machines', () => {
     const lost = await containers.create(podId, containerSpec(ctrConfig('lost')));
     const still = await containers.create(podId, containerSpec(ctrConfig('still')));
     await containers.start(ran);
+    await containers.start(lost);
     await containers.start(still);
     // husk goes down; meanwhile `ran` exits (its monitor records it) and `lost`'s monitor vanishes.
     runtime.waiters.clear();
@@ -205,5 +223,21 @@ describe('pod and container state machines', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(containers.get(still)).to.deep.include({ state: 'exited', reason: 'Error' });
     expect(readdirSync(join(config.root, 'containers'))).to.have.length(3);
+  });
+
+  it('answers RemoveContainer before the teardown, and finishes a teardown a crash cut short at the next start', async () => {
+    const podId = await pods.run(sandboxSpec(podConfig('web'), ''));
+    const id = await containers.create(podId, containerSpec(ctrConfig('app')));
+    runtime.removeGate = new Promise(() => undefined); // the teardown never gets done: husk "crashes" first
+    await containers.remove(id);
+    expect(containers.list()).to.deep.equal([]);
+    expect(events).to.include('container deleted app');
+    expect(readdirSync(join(config.root, 'containers'))).to.deep.equal([`${id}.removing`]);
+    runtime.removeGate = undefined;
+    await boot();
+    await teardowns.settled();
+    expect(runtime.removed).to.deep.equal([id]);
+    expect(readdirSync(join(config.root, 'containers'))).to.deep.equal([]);
+    expect(() => containers.get(id)).to.throw(/not found/);
   });
 });
