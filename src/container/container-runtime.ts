@@ -38,6 +38,8 @@ export interface ContainerRuntime {
   resumeStart(container: ContainerRecord): Promise<{ pid: number; monitorPid: number } | undefined>;
   /** Is the monitor still there? */
   isAlive(container: ContainerRecord): Promise<boolean>;
+  /** Removes what containers not in `known` left (a creation a crash cut short); returns their IDs. */
+  removeOrphans(known: ReadonlySet<string>): Promise<string[]>;
   /** Frees rootfs, cgroup and state; idempotent, also for a half-made container. */
   remove(container: ContainerRecord): Promise<void>;
   /** Runs a command in the running container as its own process runs (user, capabilities, seccomp, env, cwd). */

@@ -1,4 +1,4 @@
-// The container state machine: creating → created → running → exited.
+// The container state machine: creating (in memory only) → created → running → exited.
 // Every transition is persisted; the exit of a running container is picked up
 // from its monitor, also when it happened while the daemon was down.
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import type { LinuxContainerResources__Output } from '../generated/runtime/v1/Li
 import { RecordStore } from '../store/record-store.js';
 import { nowNs } from '../events/event-bus.js';
 import { log } from '../log/logger.js';
+import { removeUnknownIdDirs } from '../common/orphan-dirs.js';
 import type { DeferredWork } from '../common/deferred-work.js';
 import type { PodService } from '../pod/pod-service.js';
 import type { ContainerRequestSpec } from './container-spec.js';
@@ -69,11 +70,16 @@ export class ContainerService {
   /** Loads every container and settles what happened while husk was down. */
   async recover(): Promise<void> {
     await this.store.init();
-    for (const c of await this.store.loadTombstones()) this.scheduleTeardown(c);
+    const tombstones = await this.store.loadTombstones();
+    for (const c of tombstones) this.scheduleTeardown(c);
     for (const c of await this.store.loadAll()) {
       this.containers.set(c.id, c);
       this.names.reserve(c.reservedName, c.id);
     }
+    // A CreateContainer cut short before its record was written left only directories.
+    const known = new Set([...this.containers.keys(), ...tombstones.map((c) => c.id)]);
+    const orphans = [...(await removeUnknownIdDirs(join(this.config.state, 'containers'), known)), ...(await this.runtime.removeOrphans(known))];
+    if (orphans.length > 0) log.warn({ containers: [...new Set(orphans)] }, 'removed what interrupted container creations left');
     for (const c of [...this.containers.values()]) {
       try {
         await this.recoverOne(c);
@@ -84,11 +90,6 @@ export class ContainerService {
   }
 
   private async recoverOne(c: ContainerRecord): Promise<void> {
-    if (c.state === 'creating') {
-      log.warn({ container: c.id }, 'cleaning up a container whose creation was interrupted');
-      await this.destroy(c);
-      return;
-    }
     if (c.state === 'created') {
       // A StartContainer the crash cut short may have made the process already.
       const started = await this.runtime.resumeStart(c);
@@ -132,7 +133,7 @@ export class ContainerService {
       };
       this.containers.set(id, c);
       try {
-        await this.store.save(c);
+        // Only directories are made before the record is: recovery sweeps those of a creation a crash cut short.
         c.handles = await this.runtime.create(c, pod);
         c.state = 'created';
         await this.store.save(c);

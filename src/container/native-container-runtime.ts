@@ -9,6 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { HuskConfig } from '../config/config.js';
 import { InvalidArgumentError, isErrno, NotFoundError } from '../common/errors.js';
 import { diskUsage, type DiskUsage } from '../common/disk-usage.js';
+import { removeUnknownIdDirs } from '../common/orphan-dirs.js';
 import { fromCriResources, type CgroupManager, type CgroupStats, type DeviceRule } from '../cgroups/index.js';
 import type { ImageService } from '../image/index.js';
 import {
@@ -276,6 +277,10 @@ export class NativeContainerRuntime implements ContainerRuntime {
     } catch {
       return false;
     }
+  }
+
+  removeOrphans(known: ReadonlySet<string>): Promise<string[]> {
+    return removeUnknownIdDirs(join(this.config.root, 'containers'), known);
   }
 
   async remove(c: ContainerRecord): Promise<void> {

@@ -2,7 +2,7 @@
 // idempotence, races and restart recovery. The real runtimes are exercised in
 // the integration tests; here only the bookkeeping is under test.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, rmSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { PodService } from '../../../src/pod/pod-service.js';
@@ -42,6 +42,9 @@ class MemoryContainers implements ContainerRuntime {
   }
   async resumeStart() {
     return undefined;
+  }
+  async removeOrphans() {
+    return [];
   }
   async signal(c: ContainerRecord, sig: number) {
     this.signals.push(sig);
@@ -215,7 +218,10 @@ describe('pod and container state machines', () => {
     runtime.exits.set(ran, { exitCode: 0, signal: 0, finishedAtNs: '42', oomKilled: false });
     runtime.alive.delete(ran);
     runtime.alive.delete(lost);
+    const orphan = join(config.state, 'containers', 'e'.repeat(64)); // a CreateContainer cut short before its record
+    mkdirSync(join(orphan, 'rootfs'), { recursive: true });
     await boot();
+    expect(existsSync(orphan)).to.equal(false);
     expect(containers.get(ran)).to.deep.include({ state: 'exited', reason: 'Completed', exit: { exitCode: 0, signal: 0, finishedAtNs: '42', oomKilled: false } });
     expect(containers.get(lost).state).to.equal('unknown');
     expect(containers.get(still).state).to.equal('running');
