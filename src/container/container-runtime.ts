@@ -23,9 +23,13 @@ export interface ContainerRuntime {
    * container's directories; no process yet (as containerd and CRI-O, the
    * process is made at start). remove() undoes it.
    */
-  create(container: ContainerRecord, pod: PodRecord): Promise<ContainerHandles>;
-  /** Makes the cgroup and the process (through its monitor) and runs it. Undoes its own partial work on failure. */
-  start(container: ContainerRecord, pod: PodRecord): Promise<{ pid: number; monitorPid: number }>;
+  create(container: ContainerRecord, pod: PodRecord, pidTarget?: ContainerRecord): Promise<ContainerHandles>;
+  /**
+   * Makes the cgroup and the process (through its monitor) and runs it. Undoes
+   * its own partial work on failure. `pidTarget`: the running container whose
+   * PID namespace a pid TARGET container joins.
+   */
+  start(container: ContainerRecord, pod: PodRecord, pidTarget?: ContainerRecord): Promise<{ pid: number; monitorPid: number }>;
   signal(container: ContainerRecord, signal: number): Promise<void>;
   /** Resolves once the process has exited and the monitor recorded it. */
   waitExit(container: ContainerRecord): Promise<ExitStatus>;

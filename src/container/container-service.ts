@@ -114,6 +114,8 @@ export class ContainerService {
     const image = this.images.resolve(spec.image, 'config.image.image');
     if (!image) throw new NotFoundError('image', spec.image);
 
+    if (spec.security.pidNamespace === 'target') spec = { ...spec, security: { ...spec.security, targetId: this.pidTarget(pod.id, spec.security.targetId).id } };
+
     const id = newId();
     const reservedName = `${spec.name}_${pod.spec.name}_${pod.spec.namespace}_${pod.spec.uid}_${spec.attempt}`;
     this.names.reserve(reservedName, id);
@@ -134,7 +136,7 @@ export class ContainerService {
       this.containers.set(id, c);
       try {
         // Only directories are made before the record is: recovery sweeps those of a creation a crash cut short.
-        c.handles = await this.runtime.create(c, pod);
+        c.handles = await this.runtime.create(c, pod, this.pidTargetOf(c));
         c.state = 'created';
         await this.store.save(c);
       } catch (e) {
@@ -154,7 +156,7 @@ export class ContainerService {
       const pod = this.pods.find(c.podId);
       if (pod?.state !== 'ready') throw new FailedPreconditionError(`pod sandbox ${c.podId} of container ${id} is not ready`);
       try {
-        c.handles = { ...c.handles!, ...(await this.runtime.start(c, pod)) };
+        c.handles = { ...c.handles!, ...(await this.runtime.start(c, pod, this.pidTargetOf(c))) };
       } catch (e) {
         c.state = 'exited';
         c.exit = { exitCode: 128, signal: 0, finishedAtNs: nowNs().toString(), oomKilled: false };
@@ -263,6 +265,22 @@ export class ContainerService {
     const nanoCores = nanoCoresBetween(this.cpuSamples.get(c.id), now);
     this.cpuSamples.set(c.id, now);
     return { timestampNs: now.timestampNs, cgroup: raw.cgroup, nanoCores, writableLayer: raw.writableLayer };
+  }
+
+  /**
+   * The container whose PID namespace a pid TARGET container joins (kubelet's
+   * ephemeral debug containers): in the same pod, and running.
+   */
+  private pidTarget(podId: string, targetId: string): ContainerRecord {
+    const field = 'config.linux.security_context.namespace_options.target_id';
+    const target = this.containers.get(this.resolve(targetId, field))!;
+    if (target.podId !== podId) throw new FailedPreconditionError(`${field}: container ${target.id} is not in pod sandbox ${podId}`);
+    if (target.state !== 'running') throw new FailedPreconditionError(`${field}: container ${target.id} is not running (${target.state})`);
+    return target;
+  }
+
+  private pidTargetOf(c: ContainerRecord): ContainerRecord | undefined {
+    return c.spec.security.pidNamespace === 'target' ? this.pidTarget(c.podId, c.spec.security.targetId) : undefined;
   }
 
   /** Resolves an ID to a running container, or FAILED_PRECONDITION saying what it is. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { HuskConfig } from '../config/config.js';
-import { InvalidArgumentError, isErrno, NotFoundError } from '../common/errors.js';
+import { FailedPreconditionError, InvalidArgumentError, isErrno, NotFoundError } from '../common/errors.js';
 import { diskUsage, type DiskUsage } from '../common/disk-usage.js';
 import { removeUnknownIdDirs } from '../common/orphan-dirs.js';
 import { fromCriResources, type CgroupManager, type CgroupStats, type DeviceRule } from '../cgroups/index.js';
@@ -86,15 +86,16 @@ export class NativeContainerRuntime implements ContainerRuntime {
    * the user from the image, the command, mounts, devices, seccomp, the
    * monitor's spec. StartContainer then only has to make the cgroup and run it.
    */
-  async create(c: ContainerRecord, pod: PodRecord): Promise<ContainerHandles> {
-    const prepared = await this.prepare(c, pod);
+  async create(c: ContainerRecord, pod: PodRecord, pidTarget?: ContainerRecord): Promise<ContainerHandles> {
+    const prepared = await this.prepare(c, pod, pidTarget);
     this.prepared.set(c.id, prepared);
     return { rootfs: prepared.spec.rootfs.path, cgroupPath: prepared.cgroupPath };
   }
 
-  async start(c: ContainerRecord, pod: PodRecord): Promise<{ pid: number; monitorPid: number }> {
-    // After a daemon restart the prepared spec is made again, the same way.
-    const { spec, cgroupPath, devices } = this.prepared.get(c.id) ?? (await this.prepare(c, pod));
+  async start(c: ContainerRecord, pod: PodRecord, pidTarget?: ContainerRecord): Promise<{ pid: number; monitorPid: number }> {
+    // Made again after a daemon restart, and for a pid target (its process may have been restarted since).
+    const cached = pidTarget ? undefined : this.prepared.get(c.id);
+    const { spec, cgroupPath, devices } = cached ?? (await this.prepare(c, pod, pidTarget));
     this.prepared.delete(c.id);
     await this.cgroups.create(cgroupPath, { ...fromCriResources(c.spec.resources), devices });
     try {
@@ -107,7 +108,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
     }
   }
 
-  private async prepare(c: ContainerRecord, pod: PodRecord): Promise<PreparedContainer> {
+  private async prepare(c: ContainerRecord, pod: PodRecord, pidTarget: ContainerRecord | undefined): Promise<PreparedContainer> {
     const image = this.images.get(c.imageId);
     if (!image) throw new NotFoundError('image', c.imageRef);
     const layers = this.images.layerPaths(image);
@@ -169,7 +170,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
         seccompFlags,
       },
       hostname: pod.spec.hostname,
-      namespaces: this.namespaces(c, pod),
+      namespaces: this.namespaces(c, pod, pidTarget),
       mounts: await this.mounts(c, pod),
       devices: [...defaultDevices(), ...devices],
       ...(sec.privileged ? { maskedPaths: [], readonlyPaths: [] } : {}),
@@ -185,7 +186,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
     };
   }
 
-  private namespaces(c: ContainerRecord, pod: PodRecord): NamespaceSpec[] {
+  private namespaces(c: ContainerRecord, pod: PodRecord, pidTarget: ContainerRecord | undefined): NamespaceSpec[] {
     const h = pod.handles ?? { cgroupPath: '' };
     const out: NamespaceSpec[] = [{ type: 'mnt' }];
     // A namespace the pod shares with the node is simply not created: the process keeps the host's.
@@ -194,13 +195,12 @@ export class NativeContainerRuntime implements ContainerRuntime {
     out.push(h.utsnsPath ? { type: 'uts', path: h.utsnsPath } : { type: 'uts' });
     const pid = c.spec.security.pidNamespace;
     if (pid === 'pod' && h.pidnsPath) out.push({ type: 'pid', path: h.pidnsPath });
-    else if (pid === 'target') out.push({ type: 'pid', path: `/proc/${this.targetPid(c)}/ns/pid` });
-    else if (pid !== 'node') out.push({ type: 'pid' });
+    else if (pid === 'target') {
+      const targetPid = pidTarget?.handles?.pid;
+      if (!targetPid) throw new FailedPreconditionError(`pid namespace target ${c.spec.security.targetId} has no running process`);
+      out.push({ type: 'pid', path: `/proc/${targetPid}/ns/pid` });
+    } else if (pid !== 'node') out.push({ type: 'pid' });
     return out;
-  }
-
-  private targetPid(c: ContainerRecord): number {
-    throw new InvalidArgumentError('config.linux.security_context.namespace_options.target_id', `pid namespace targets are not supported yet (target "${c.spec.security.targetId}")`);
   }
 
   private async mounts(c: ContainerRecord, pod: PodRecord): Promise<MountSpec[]> {

@@ -119,6 +119,22 @@ describe('pods and containers over gRPC (real namespaces, CNI, monitor)', functi
     await unary(rt(), 'StopContainer', { container_id: stubborn, timeout: 1 }); // idempotent
   });
 
+  it('runs a pid TARGET container in the PID namespace of another running container of the pod', async () => {
+    const pod = await fx.env.pod('debugged', { linux: { security_context: { namespace_options: { pid: 1 } } } });
+    const app = await fx.env.container(pod, 'app', ['/bin/sleep', '3601']);
+    const target = { linux: { security_context: { namespace_options: { pid: 3, target_id: app.slice(0, 12) } } } };
+    expect((await rpcError(fx.env.container(pod, 'early', ['/bin/sleep', '1'], target))).code).to.equal(Code.FAILED_PRECONDITION); // app not running yet
+    await unary(rt(), 'StartContainer', { container_id: app });
+    const debug = await fx.env.container(pod, 'debug', ['/bin/sleep', '3600'], target);
+    await unary(rt(), 'StartContainer', { container_id: debug });
+    const out = await unary(rt(), 'ExecSync', { container_id: debug, cmd: ['/bin/sh', '-c', 'tr "\\0" " " < /proc/1/cmdline'], timeout: 10 });
+    expect(out.stdout.toString().trim()).to.equal('/bin/sleep 3601');
+    const unknown = { linux: { security_context: { namespace_options: { pid: 3, target_id: 'ffffffffffff' } } } };
+    const missing = await rpcError(fx.env.container(pod, 'lost', ['/bin/true'], unknown));
+    expect(missing.code).to.equal(Code.NOT_FOUND);
+    expect(missing.details).to.contain('ffffffffffff');
+  });
+
   it('reports lifecycle events on GetContainerEvents', async () => {
     const call = rt().GetContainerEvents({});
     const seen: { id: string; type: number }[] = [];
