@@ -2,29 +2,42 @@
 // or container held (cgroups, writable layer, state dirs, network). The
 // object is gone from the API at once, its teardown finishes here, and a
 // crash part-way leaves a tombstone that recovery hands back to this queue.
+// One job at a time, in order: a burst of removals (kubelet's garbage
+// collection) never competes much with the requests that keep coming.
 import { log } from '../log/logger.js';
 
-export class DeferredWork {
-  private readonly pending = new Map<string, Set<Promise<void>>>();
+interface Job {
+  context: Record<string, unknown>;
+  work: () => Promise<void>;
+}
 
-  /** Runs `work` in the background under `group` (a pod ID); a failure is logged with `context`. */
-  schedule(group: string, context: Record<string, unknown>, work: () => Promise<void>): void {
-    const set = this.pending.get(group) ?? new Set<Promise<void>>();
-    this.pending.set(group, set);
+export class DeferredWork {
+  private readonly queue: Job[] = [];
+  private idle: Promise<void> = Promise.resolve();
+  private running = false;
+
+  /** Queues `work`; a failure is logged with `context` (the tombstone stays for the next start). */
+  schedule(context: Record<string, unknown>, work: () => Promise<void>): void {
+    this.queue.push({ context, work });
+    if (this.running) return;
+    this.running = true;
     // setImmediate: the reply to the request that set this off goes out first.
-    const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(work)
-      .catch((err: unknown) => log.error({ err, ...context }, 'background teardown failed; it is retried at the next start'))
-      .finally(() => {
-        set.delete(done);
-        if (set.size === 0 && this.pending.get(group) === set) this.pending.delete(group);
-      });
-    set.add(done);
+    this.idle = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
   }
 
-  /** Resolves once the work of `group` (or of every group) scheduled so far has finished. */
-  async settled(group?: string): Promise<void> {
-    const sets = group === undefined ? [...this.pending.values()] : [this.pending.get(group) ?? new Set<Promise<void>>()];
-    await Promise.all(sets.flatMap((s) => [...s]));
+  /** Resolves once everything queued so far has been done. */
+  async settled(): Promise<void> {
+    while (this.running) await this.idle;
+  }
+
+  private async drain(): Promise<void> {
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      try {
+        await job.work();
+      } catch (err) {
+        log.error({ err, ...job.context }, 'background teardown failed; it is retried at the next start');
+      }
+    }
+    this.running = false;
   }
 }

@@ -353,7 +353,7 @@ export class ContainerService {
   }
 
   private scheduleTeardown(c: ContainerRecord): void {
-    this.teardowns.schedule(c.podId, { container: c.id }, async () => {
+    this.teardowns.schedule({ container: c.id }, async () => {
       await this.freeResources(c);
       await this.store.purge(c.id);
     });

@@ -205,8 +205,7 @@ export class PodService {
   }
 
   private scheduleTeardown(pod: PodRecord): void {
-    this.teardowns.schedule(`pod:${pod.id}`, { pod: pod.id }, async () => {
-      await this.teardowns.settled(pod.id); // its containers' teardowns
+    this.teardowns.schedule({ pod: pod.id }, async () => {
       await this.freeResources(pod);
       await this.store.purge(pod.id);
     });
