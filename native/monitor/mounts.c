@@ -256,6 +256,11 @@ int mount_entry_apply(int rootfd, const mount_entry *m, mon_error *err) {
     fd_path(fd, target);
     if (mount(m->source, target, NULL, MS_BIND | (o.recursive ? MS_REC : 0), NULL) < 0)
       return mon_error_set(err, errno, "mount", "bind %s on %s", m->source, m->destination);
+    /* A bind joins the peer group of its source, which under a shared root
+     * is the host's: only a bind that asks for shared propagation may send
+     * the container's mounts back out. (Making a mount that is not shared a
+     * slave leaves it as it was.) */
+    if (o.propagation == 0) o.propagation = MS_SLAVE | (o.recursive ? MS_REC : 0);
     return apply_after(rootfd, m, &o, (o.flags & ~MS_REC) != 0, err);
   }
   cleanup_close int fd = open_in_root(rootfd, m->destination, CREATE_DIR, err);
@@ -273,6 +278,7 @@ int mount_entry_apply(int rootfd, const mount_entry *m, mon_error *err) {
       if (mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) < 0) return mon_error_set(err, errno, "mount", "bind /sys on %s", m->destination);
       mount_opts ro = o;
       ro.recursive_ro = 1;
+      ro.propagation = MS_SLAVE | MS_REC;
       return apply_after(rootfd, m, &ro, 0, err);
     }
     return mon_error_set(err, e, "mount", "mount %s (%s) on %s", m->source, m->type, m->destination);

@@ -133,6 +133,8 @@ static int make_device(int rootfd, const device_entry *d, mon_error *err) {
     fd_path(dir, dp);
     snprintf(target, sizeof target, "%s/%s", dp, name);
     if (mount(d->path, target, NULL, MS_BIND, NULL) < 0) return mon_error_set(err, errno, "create device", "bind %s", d->path);
+    /* a peer of the host's /dev would pass a mount over the node back out */
+    if (mount(NULL, target, NULL, MS_SLAVE, NULL) < 0) return mon_error_set(err, errno, "create device", "make %s a slave", d->path);
     return 0;
   }
   if (fchmodat(dir, name, d->mode & 07777, 0) < 0) return mon_error_set(err, errno, "create device", "chmod %s", d->path);
@@ -155,9 +157,41 @@ static int dev_links(int rootfd, mon_error *err) {
   return 0;
 }
 
+/* What the mount holding the rootfs, and the rootfs tree itself, become
+ * before the pivot: never shared, as pivot_root refuses a shared new root or
+ * parent, and a mount made under a shared one would show up on the host. A
+ * slave root stays a slave to keep receiving from the host. */
+static unsigned long unshared_flag(const spec *s) { return s->rootfs_propagation & MS_SLAVE ? MS_SLAVE : MS_PRIVATE; }
+
+/* The nearest mount at or above the rootfs directory: changing the
+ * propagation of a directory that is no mount root fails with EINVAL, so
+ * step up through ".." (which crosses mounts) until it works. Only this
+ * namespace's copy changes. */
+static int unshare_rootfs_parent(const spec *s, mon_error *err) {
+  cleanup_close int fd = open(s->rootfs_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return mon_error_set(err, errno, "mount rootfs", "open %s", s->rootfs_path);
+  for (;;) {
+    char path[32];
+    fd_path(fd, path);
+    if (mount(NULL, path, NULL, unshared_flag(s), NULL) == 0) return 0;
+    if (errno != EINVAL) return mon_error_set(err, errno, "mount rootfs", "unshare the mount holding %s", s->rootfs_path);
+    int parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (parent < 0) return mon_error_set(err, errno, "mount rootfs", "open a parent of %s", s->rootfs_path);
+    struct stat here, up;
+    int top = fstat(fd, &here) == 0 && fstat(parent, &up) == 0 && here.st_dev == up.st_dev && here.st_ino == up.st_ino;
+    close(fd);
+    fd = parent;
+    if (top) return mon_error_set(err, EINVAL, "mount rootfs", "no mount holds %s", s->rootfs_path);
+  }
+}
+
 int rootfs_prepare(const spec *s, mon_error *err) {
   if (mount(NULL, "/", NULL, s->rootfs_propagation, NULL) < 0) return mon_error_set(err, errno, "mount rootfs", "set propagation of /");
+  if (unshare_rootfs_parent(s, err) < 0) return -1;
   if (mount_root(s, err) < 0) return -1;
+  /* a bound rootfs brings along any mounts below it, peers of the host's */
+  if (mount(NULL, s->rootfs_path, NULL, unshared_flag(s) | MS_REC, NULL) < 0)
+    return mon_error_set(err, errno, "mount rootfs", "unshare %s", s->rootfs_path);
   cleanup_close int rootfd = open(s->rootfs_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) return mon_error_set(err, errno, "mount rootfs", "open %s", s->rootfs_path);
   for (size_t i = 0; i < s->nmounts; i++)
@@ -182,6 +216,12 @@ int rootfs_pivot(const spec *s, mon_error *err) {
   if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0) return mon_error_set(err, errno, "pivot root", "make old root slave");
   if (umount2(".", MNT_DETACH) < 0) return mon_error_set(err, errno, "pivot root", "detach old root");
   if (chdir("/") < 0) return mon_error_set(err, errno, "pivot root", "chdir /");
+  /* The new root had to be unshared for pivot_root: give the container's
+   * tree the shared (or unbindable) propagation asked for only now. Private
+   * and slave mounts get peer groups of their own; only binds left peers of
+   * host mounts send anything out. */
+  if (!(s->rootfs_propagation & (MS_PRIVATE | MS_SLAVE)) && mount(NULL, "/", NULL, s->rootfs_propagation, NULL) < 0)
+    return mon_error_set(err, errno, "pivot root", "set propagation of /");
   return 0;
 }
 
