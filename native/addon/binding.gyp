@@ -10,6 +10,7 @@
         "src/bind-seccomp.cc",
         "src/bind-pidfd.cc",
         "src/bind-fs.cc",
+        "src/bind-devfilter.cc",
         "src/error.c",
         "src/thread.c",
         "src/namespaces.c",
@@ -17,7 +18,8 @@
         "src/netns.c",
         "src/seccomp.c",
         "src/pidfd.c",
-        "src/fsutil.c"
+        "src/fsutil.c",
+        "src/devfilter.c"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "_GNU_SOURCE"],

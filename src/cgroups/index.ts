@@ -25,3 +25,4 @@ export { sharesToWeight, weightToShares, cpuMax, v2SwapMax, hugePageSizeName } f
 export { CgroupFsError, isCgroupFsError, kernelCgroupFs, type CgroupFs } from './fs-ops.js';
 export { V1CgroupManager } from './v1/manager.js';
 export { V2CgroupManager } from './v2/manager.js';
+export type { DeviceFilterInstaller } from './v2/devices.js';

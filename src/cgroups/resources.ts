@@ -33,7 +33,7 @@ export interface CgroupResources {
   unified?: Record<string, string>;
   /** Pod-level process limit. */
   pidsLimit?: number;
-  /** Device access: everything else is denied once this is set (v1 devices controller). */
+  /** Device access: everything else is denied once this is set (v1 devices controller, v2 eBPF device program). */
   devices?: DeviceRule[];
 }
 

@@ -45,6 +45,15 @@ export interface RawSeccompProfile {
   syscalls: { names: string[]; action: string; errnoRet?: number; args: RawSeccompArg[] }[];
 }
 
+export interface RawDeviceRule {
+  type: string;
+  /** -1: any */
+  major: number;
+  /** -1: any */
+  minor: number;
+  access: string;
+}
+
 export interface RawAddon {
   abiVersion: number;
   pinNamespaces(dir: string, kinds: string[]): Promise<void>;
@@ -74,9 +83,13 @@ export interface RawAddon {
   lsetxattr(path: string, name: string, value: Buffer, mode: '' | 'create' | 'replace'): void;
   lgetxattr(path: string, name: string): Buffer | null;
   statfs(path: string): RawStatfs;
+  compileDeviceFilter(rules: RawDeviceRule[]): Buffer;
+  setDeviceFilter(cgroupDir: string, rules: RawDeviceRule[]): Promise<number>;
+  attachedDeviceFilters(cgroupDir: string): number[];
+  bpfProgramLoaded(id: number): boolean;
 }
 
-const ADDON_ABI = 1;
+const ADDON_ABI = 2;
 
 /** HUSK_ADDON overrides; else native/out/husk.node in the project (works from src/ and dist/). */
 export function addonPath(): string {

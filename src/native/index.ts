@@ -30,6 +30,9 @@ export type { WaitOptions } from './pidfd.js';
 export { mknod, mkdirExact, lsetxattr, lgetxattr, statfs, FS_MAGIC } from './fs.js';
 export type { NodeKind, StatfsResult } from './fs.js';
 
+export { compileDeviceFilter, setDeviceFilter, attachedDeviceFilters, bpfProgramLoaded, BPF_INSN_SIZE } from './device-filter.js';
+export type { DeviceFilterRule, DeviceFilterOptions } from './device-filter.js';
+
 // The per-container monitor (native/monitor) and the spec it reads.
 export * from './monitor.js';
 export * from './spec.js';

@@ -9,7 +9,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   husk::InitSeccomp(env, exports);
   husk::InitPidfd(env, exports);
   husk::InitFs(env, exports);
-  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  husk::InitDevfilter(env, exports);
+  exports.Set("abiVersion", Napi::Number::New(env, 2));
   return exports;
 }
 

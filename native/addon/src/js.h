@@ -50,6 +50,7 @@ void InitMounts(Napi::Env env, Napi::Object exports);
 void InitSeccomp(Napi::Env env, Napi::Object exports);
 void InitPidfd(Napi::Env env, Napi::Object exports);
 void InitFs(Napi::Env env, Napi::Object exports);
+void InitDevfilter(Napi::Env env, Napi::Object exports);
 
 }  // namespace husk
 

@@ -10,6 +10,7 @@ import { missingPrefixes, undoCreate, removeTree, sigkill, treePids, tryRemoveEm
 import { enableSubtreeControllers, requiredControllers, STANDARD_CONTROLLERS } from './controllers.js';
 import { applyCpu, cpuStats } from './cpu.js';
 import { applyCpuset } from './cpuset.js';
+import { applyDevices, kernelDeviceFilter, type DeviceFilterInstaller } from './devices.js';
 import { hugetlbStats } from './hugetlb.js';
 import { applyHugetlb } from '../hugetlb.js';
 import { killTree } from './kill.js';
@@ -28,6 +29,7 @@ export class V2CgroupManager implements CgroupManager {
     private readonly root: string,
     readonly driver: CgroupDriver,
     private readonly fs: CgroupFs = kernelCgroupFs,
+    private readonly installDeviceFilter: DeviceFilterInstaller = kernelDeviceFilter,
   ) {}
 
   private dir(path: string): string {
@@ -91,6 +93,7 @@ export class V2CgroupManager implements CgroupManager {
     await applyCpuset(this.fs, dir, r);
     await applyMemory(this.fs, dir, r);
     await applyPids(this.fs, dir, r);
+    await applyDevices(this.installDeviceFilter, dir, r);
     if (r.hugepageLimits?.length) {
       const controllers = (await readOptional(this.fs, `${dir}/cgroup.controllers`)) ?? '';
       if (controllers.split(/\s+/).includes('hugetlb')) await applyHugetlb(this.fs, dir, r, 2);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { fieldOf } from '../../helpers/invalid-field.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,16 +22,6 @@ function requireAddon(ctx: Mocha.Context): void {
     console.log('      skipped: native addon not built (npm run build:native)');
     ctx.skip();
   }
-}
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InvalidArgumentError) return e.field;
-    throw e;
-  }
-  return 'no error';
 }
 
 describe('native addon: seccomp', function () {
