@@ -1,5 +1,6 @@
 // The streaming server's view of pods and containers: exec and attach go to
 // the container service, port-forward dials inside the pod's network namespace.
+import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { StreamingBackend, StreamIO } from '../streaming/index.js';
 import { openTcpSocketInNetns } from '../native/index.js';
@@ -23,9 +24,15 @@ export class ContainerStreaming implements StreamingBackend {
 
   async portForward(podSandboxId: string, port: number, conn: Duplex): Promise<void> {
     const pod = this.pods.get(podSandboxId);
-    const netns = pod.handles?.netnsPath;
-    if (!netns) throw new FailedPreconditionError(`pod ${pod.id} has no network namespace of its own`);
-    const socket = await openTcpSocketInNetns(netns, '127.0.0.1', port);
+    let socket: Socket;
+    if (pod.spec.namespaces.network === 'node') {
+      // a host-network pod's ports are the host's
+      socket = await connectOnHost('127.0.0.1', port);
+    } else {
+      const netns = pod.handles?.netnsPath;
+      if (!netns) throw new FailedPreconditionError(`pod ${pod.id} has no network namespace of its own`);
+      socket = await openTcpSocketInNetns(netns, '127.0.0.1', port);
+    }
     await new Promise<void>((resolve) => {
       let open = 2;
       const done = () => --open === 0 && resolve();
@@ -35,4 +42,15 @@ export class ContainerStreaming implements StreamingBackend {
       conn.once('error', () => socket.destroy());
     });
   }
+}
+
+function connectOnHost(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
 }

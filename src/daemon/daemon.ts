@@ -2,6 +2,7 @@
 // reverse. Holds no container as a child: stopping it leaves them running.
 import { mkdir, lstat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { HuskConfig } from '../config/config.js';
 import { log, setLogLevel } from '../log/logger.js';
 import { isErrno } from '../common/errors.js';
@@ -19,6 +20,9 @@ export interface RunningDaemon {
   /** Graceful stop: in-flight calls finish (up to `graceMs`), then everything is released. */
   stop(graceMs?: number): Promise<void>;
 }
+
+/** How long a graceful stop waits for background teardowns. */
+const TEARDOWN_GRACE_MS = 5000;
 
 export async function startDaemon(config: HuskConfig): Promise<RunningDaemon> {
   setLogLevel(config.log_level);
@@ -41,7 +45,11 @@ export async function startDaemon(config: HuskConfig): Promise<RunningDaemon> {
     await removeStaleSocket(config.socket);
 
     const core = await openDomains(config);
-    undo.push(() => core.settleTeardowns());
+    // A teardown that hangs must not hold the stop: its tombstone is finished at the next start.
+    undo.push(async () => {
+      const settled = await Promise.race([core.settleTeardowns().then(() => true), sleep(TEARDOWN_GRACE_MS, false, { ref: false })]);
+      if (!settled) log.warn({ graceMs: TEARDOWN_GRACE_MS }, 'background teardowns still running at stop; the next start finishes them');
+    });
     undo.push(async () => core.events.close());
     const streaming = await startStreamingServer({ address: config.streaming.address, backend: new ContainerStreaming(core.pods, core.containers) });
     undo.push(() => streaming.close());

@@ -122,9 +122,19 @@ export async function execInContainerCapture(spec: ExecSpec, options: ExecOption
   handle.stdin!.on('error', () => undefined);
   handle.stdin!.end(options.input ?? '');
   let timedOut = false;
-  const timer = options.timeoutMs ? setTimeout(() => ((timedOut = true), handle.kill()), options.timeoutMs) : undefined;
+  // On timeout the monitor kills the command and reaps it (so it is gone, not
+  // a zombie, when ExecSync answers); a monitor that does not exit is killed.
+  let escalation: NodeJS.Timeout | undefined;
+  const timer = options.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        handle.signal(9);
+        escalation = setTimeout(() => handle.kill(), 2000);
+      }, options.timeoutMs)
+    : undefined;
   // The output may still be buffered when the exit is known: wait for both streams too.
   const [exitCode] = await Promise.all([handle.exit, finished(handle.stdout!).catch(() => undefined), finished(handle.stderr!).catch(() => undefined)]);
   if (timer) clearTimeout(timer);
+  if (escalation) clearTimeout(escalation);
   return { exitCode, stdout: Buffer.concat(out), stderr: Buffer.concat(err), timedOut };
 }

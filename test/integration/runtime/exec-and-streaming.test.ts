@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { status as Code, type ServiceError } from '@grpc/grpc-js';
 import { unary } from '../../../src/client/cri-client.js';
 import { requireTools } from '../../helpers/requirements.js';
@@ -43,11 +44,13 @@ describe('exec, attach and port-forward', function () {
 
   it('ExecSync kills the command at its timeout and answers DEADLINE_EXCEEDED', async () => {
     const started = Date.now();
-    const err = (await unary(rt(), 'ExecSync', { container_id: ctr, cmd: ['sleep', '30'], timeout: 1 }).catch((e: unknown) => e)) as ServiceError;
+    const err = (await unary(rt(), 'ExecSync', { container_id: ctr, cmd: ['sleep', '4321'], timeout: 1 }).catch((e: unknown) => e)) as ServiceError;
     expect(err.code).to.equal(Code.DEADLINE_EXCEEDED);
     expect(Date.now() - started).to.be.lessThan(15_000);
-    const ps = await unary(rt(), 'ExecSync', { container_id: ctr, cmd: ['ps'], timeout: 10 });
-    expect(ps.stdout.toString()).to.not.contain('sleep 30');
+    // gone at once, not even a zombie waiting for some far-away reaper (critest checks right away)
+    const ps = await unary(rt(), 'ExecSync', { container_id: ctr, cmd: ['ps', '-o', 'pid,stat,args'], timeout: 10 });
+    const sleepers = ps.stdout.toString().split('\n').filter((l) => /sleep 4321|\bZ\b/.test(l));
+    expect(sleepers).to.deep.equal([]);
   });
 
   it('ExecSync on a container that is not running is FAILED_PRECONDITION', async () => {
@@ -86,6 +89,21 @@ describe('exec, attach and port-forward', function () {
       expect(body).to.equal('forwarded\n');
     } finally {
       pf.kill();
+    }
+  });
+
+  it('PortForward to a host-network pod reaches the port on the host', async function () {
+    requireTools(this, 'crictl');
+    const hostPort = await freePort();
+    const server = createServer((c) => c.end('HTTP/1.0 200 OK\r\ncontent-length: 5\r\n\r\nhost\n')).listen(hostPort, '127.0.0.1');
+    const hostPod = await fx.env.pod('hostnet', { linux: { security_context: { namespace_options: { network: 2 } } } });
+    const local = await freePort();
+    const pf = spawn('crictl', ['--runtime-endpoint', `unix://${fx.env.husk.socket}`, 'port-forward', hostPod, `${local}:${hostPort}`], { stdio: 'ignore' });
+    try {
+      expect(await bodyWhenServing(`http://127.0.0.1:${local}/`, 'port-forward to the host to answer')).to.equal('host\n');
+    } finally {
+      pf.kill();
+      server.close();
     }
   });
 
