@@ -18,7 +18,8 @@ export const PASSWD = [
 
 export const GROUP = ['root:x:0:', 'daemon:x:1:', 'www-data:x:33:', 'grp:x:1003:tester', 'nogroup:x:65534:'].join('\n') + '\n';
 
-function appletPaths(): string[] {
+/** Where Debian's busybox-static installs its applet links (`bin/ls`, `usr/bin/top`, ...). */
+export function appletPaths(): string[] {
   const out = execFileSync(BUSYBOX, ['--list-full'], { encoding: 'utf8' });
   return out.split('\n').filter((p) => p !== '' && p !== 'bin/busybox');
 }
