@@ -70,9 +70,9 @@ export class ContainerService {
   /** Loads every container and settles what happened while husk was down. */
   async recover(): Promise<void> {
     await this.store.init();
-    const tombstones = await this.store.loadTombstones();
+    const { live, tombstones } = await this.store.load();
     for (const c of tombstones) this.scheduleTeardown(c);
-    for (const c of await this.store.loadAll()) {
+    for (const c of live) {
       this.containers.set(c.id, c);
       this.names.reserve(c.reservedName, c.id);
     }

@@ -1,6 +1,7 @@
 // The streaming server's view of pods and containers: exec and attach go to
 // the container service, port-forward dials inside the pod's network namespace.
 import { connect, type Socket } from 'node:net';
+import { once } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { StreamingBackend, StreamIO } from '../streaming/index.js';
 import { openTcpSocketInNetns } from '../native/index.js';
@@ -44,13 +45,9 @@ export class ContainerStreaming implements StreamingBackend {
   }
 }
 
-function connectOnHost(host: string, port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
+/** A TCP connection on the host's loopback; rejects on a connect error (once rejects on 'error'). */
+async function connectOnHost(host: string, port: number): Promise<Socket> {
+  const socket = connect({ host, port });
+  await once(socket, 'connect');
+  return socket;
 }

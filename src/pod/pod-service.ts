@@ -64,8 +64,9 @@ export class PodService {
   async recover(): Promise<void> {
     await this.store.init();
     await this.network.init();
-    for (const pod of await this.store.loadTombstones()) this.scheduleTeardown(pod);
-    for (const pod of await this.store.loadAll()) {
+    const { live, tombstones } = await this.store.load();
+    for (const pod of tombstones) this.scheduleTeardown(pod);
+    for (const pod of live) {
       this.pods.set(pod.id, pod);
       this.names.reserve(pod.spec.reservedName, pod.id);
     }
@@ -124,6 +125,7 @@ export class PodService {
       if (!pod) return;
       await this.containers?.stopAllInPod(id);
       await allSettledOrThrow([this.tearDownNetwork(pod), this.runtime.stop(pod)]);
+      if (pod.state === 'notready' && pod.networkDown) return; // a repeated stop: nothing to record
       const wasReady = pod.state !== 'notready';
       pod.state = 'notready';
       pod.networkDown = true;

@@ -9,6 +9,7 @@ import { isErrno } from '../common/errors.js';
 import { isFullId } from '../common/ids.js';
 import { log } from '../log/logger.js';
 
+const LIVE = '.json';
 const TOMBSTONE = '.removing';
 
 export class RecordStore<T extends { id: string }> {
@@ -24,17 +25,23 @@ export class RecordStore<T extends { id: string }> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
   }
 
-  /** Every stored record. Unreadable files are moved aside (`*.corrupt`) and reported, never fatal. */
-  async loadAll(): Promise<T[]> {
-    const out: T[] = [];
+  /**
+   * Every stored record, and the tombstones of those whose teardown has not
+   * finished, in one pass over the directory. An unreadable record is moved
+   * aside (`*.corrupt`), an unreadable tombstone dropped; both are reported,
+   * never fatal.
+   */
+  async load(): Promise<{ live: T[]; tombstones: T[] }> {
+    const out = { live: [] as T[], tombstones: [] as T[] };
     for (const name of await readdir(this.dir)) {
-      if (!name.endsWith('.json') || !isFullId(name.slice(0, -5))) continue;
+      const suffix = name.endsWith(LIVE) ? LIVE : name.endsWith(TOMBSTONE) ? TOMBSTONE : undefined;
+      if (!suffix || !isFullId(name.slice(0, -suffix.length))) continue;
       const path = join(this.dir, name);
       try {
-        out.push(JSON.parse(await readFile(path, 'utf8')) as T);
+        (suffix === LIVE ? out.live : out.tombstones).push(JSON.parse(await readFile(path, 'utf8')) as T);
       } catch (err) {
-        log.error({ err, file: path, kind: this.kind }, 'moving aside an unreadable record');
-        await rename(path, `${path}.corrupt`).catch(() => undefined);
+        log.error({ err, file: path, kind: this.kind }, suffix === LIVE ? 'moving aside an unreadable record' : 'dropping an unreadable tombstone');
+        await (suffix === LIVE ? rename(path, `${path}.corrupt`) : unlink(path)).catch(() => undefined);
       }
     }
     return out;
@@ -58,26 +65,11 @@ export class RecordStore<T extends { id: string }> {
 
   /**
    * Marks a record as being torn down: it no longer loads as live, but
-   * `loadTombstones` finds it until `purge`. A rename, so kill -9 at any point
+   * `load` returns it as a tombstone until `purge`. A rename, so kill -9 at any point
    * leaves one or the other.
    */
   tombstone(id: string): Promise<void> {
     return this.enqueue(id, () => rename(this.pathOf(id), this.tombstonePath(id)));
-  }
-
-  /** Records marked by `tombstone` whose teardown has not finished. */
-  async loadTombstones(): Promise<T[]> {
-    const out: T[] = [];
-    for (const name of await readdir(this.dir)) {
-      if (!name.endsWith(TOMBSTONE) || !isFullId(name.slice(0, -TOMBSTONE.length))) continue;
-      try {
-        out.push(JSON.parse(await readFile(join(this.dir, name), 'utf8')) as T);
-      } catch (err) {
-        log.error({ err, file: name, kind: this.kind }, 'dropping an unreadable tombstone');
-        await unlink(join(this.dir, name)).catch(() => undefined);
-      }
-    }
-    return out;
   }
 
   /** Forgets a tombstone once its teardown is done. */
@@ -90,12 +82,12 @@ export class RecordStore<T extends { id: string }> {
   }
 
   private tombstonePath(id: string): string {
-    return `${this.pathOf(id).slice(0, -'.json'.length)}${TOMBSTONE}`;
+    return `${this.pathOf(id).slice(0, -LIVE.length)}${TOMBSTONE}`;
   }
 
   private pathOf(id: string): string {
     if (!isFullId(id)) throw new Error(`refusing to store a ${this.kind} under a malformed ID "${id}"`);
-    return join(this.dir, `${id}.json`);
+    return join(this.dir, `${id}${LIVE}`);
   }
 
   private enqueue(id: string, write: () => Promise<void>): Promise<void> {

@@ -22,7 +22,7 @@ describe('RecordStore', () => {
     const b = { id: newId(), n: 2 };
     await Promise.all([store.save(a), store.save(b)]);
     await store.save({ ...a, n: 3 });
-    const loaded = await new RecordStore<Rec>(join(dir, 'pods'), 'pod').loadAll();
+    const loaded = (await new RecordStore<Rec>(join(dir, 'pods'), 'pod').load()).live;
     expect(loaded.sort((x, y) => x.n - y.n)).to.deep.equal([b, { ...a, n: 3 }]);
     await store.remove(b.id);
     await store.remove(b.id);
@@ -34,7 +34,7 @@ describe('RecordStore', () => {
     await store.init();
     const id = newId();
     await Promise.all(Array.from({ length: 20 }, (_, n) => store.save({ id, n })));
-    expect(await store.loadAll()).to.deep.equal([{ id, n: 19 }]);
+    expect((await store.load()).live).to.deep.equal([{ id, n: 19 }]);
   });
 
   it('moves an unreadable record aside instead of failing the load', async () => {
@@ -42,7 +42,7 @@ describe('RecordStore', () => {
     await store.init();
     const id = newId();
     writeFileSync(join(dir, 'c', `${id}.json`), '{"id": "torn');
-    expect(await store.loadAll()).to.deep.equal([]);
+    expect((await store.load()).live).to.deep.equal([]);
     expect(readdirSync(join(dir, 'c'))).to.deep.equal([`${id}.json.corrupt`]);
   });
 
