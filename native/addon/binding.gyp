@@ -21,7 +21,7 @@
         "src/fsutil.c",
         "src/devfilter.c"
       ],
-      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "../include"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "_GNU_SOURCE"],
       "cflags": ["-Wall", "-Wextra", "-Werror", "-O2"],
       "cflags_c": ["-std=gnu11"],

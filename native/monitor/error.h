@@ -3,6 +3,8 @@
 #ifndef HUSK_MONITOR_ERROR_H
 #define HUSK_MONITOR_ERROR_H
 
+#include "husk-cleanup.h"
+
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -16,13 +18,5 @@ typedef struct {
  * errnum != 0) and returns -1. */
 int mon_error_set(mon_error *err, int errnum, const char *step, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-
-static inline void close_fdp(int *fd) {
-  if (*fd >= 0) close(*fd);
-}
-static inline void free_ptrp(void *p) { free(*(void **)p); }
-
-#define cleanup_close __attribute__((cleanup(close_fdp)))
-#define cleanup_free __attribute__((cleanup(free_ptrp)))
 
 #endif

@@ -3,6 +3,8 @@
 #ifndef HUSK_UNPACK_ERROR_H
 #define HUSK_UNPACK_ERROR_H
 
+#include "husk-cleanup.h"
+
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -24,13 +26,5 @@ typedef struct {
  * errnum != 0) and returns -1. entry may be NULL. */
 int set_error(unpack_error *err, unpack_error_kind kind, int errnum, const char *entry, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-
-static inline void close_fdp(int *fd) {
-  if (*fd >= 0) close(*fd);
-}
-static inline void free_ptrp(void *p) { free(*(void **)p); }
-
-#define cleanup_close __attribute__((cleanup(close_fdp)))
-#define cleanup_free __attribute__((cleanup(free_ptrp)))
 
 #endif

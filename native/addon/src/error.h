@@ -4,6 +4,8 @@
 #ifndef HUSK_ADDON_ERROR_H
 #define HUSK_ADDON_ERROR_H
 
+#include "husk-cleanup.h"
+
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -21,14 +23,6 @@ typedef struct {
 /* Fills err and returns -1. syscall may be NULL. */
 int husk_fail(husk_error *err, int errnum, const char *step, const char *syscall, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-
-static inline void husk_close_fdp(int *fd) {
-  if (*fd >= 0) close(*fd);
-}
-static inline void husk_free_ptrp(void *p) { free(*(void **)p); }
-
-#define cleanup_close __attribute__((cleanup(husk_close_fdp)))
-#define cleanup_free __attribute__((cleanup(husk_free_ptrp)))
 
 #ifdef __cplusplus
 }
