@@ -3,6 +3,8 @@
 // `this` is the mocha context.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { addonAvailable } from '../../src/native/index.js';
+import { detectCgroupLayout } from '../../src/cgroups/index.js';
 
 function skip(ctx: Mocha.Context, reason: string): never {
   console.log(`      skipped: ${reason}`);
@@ -30,4 +32,17 @@ export function requireTools(ctx: Mocha.Context, ...tools: string[]): void {
 
 export function requireFile(ctx: Mocha.Context, path: string, why: string): void {
   if (!existsSync(path)) skip(ctx, `needs ${path} (${why})`);
+}
+
+/** Skips unless the native addon is built (and, with `root`, unless running as root). */
+export function requireAddon(ctx: Mocha.Context, { root = false } = {}): void {
+  if (root) requireRoot(ctx);
+  if (!addonAvailable()) skip(ctx, 'native addon not built (npm run build:native)');
+}
+
+/** The host's cgroup2 mount (on a hybrid host, the unified hierarchy); skips without one. */
+export async function requireCgroup2Mount(ctx: Mocha.Context): Promise<string> {
+  const mount = (await detectCgroupLayout()).v2Mount;
+  if (!mount) skip(ctx, 'no cgroup2 mount');
+  return mount;
 }

@@ -3,9 +3,10 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requireRoot, requireTools } from '../../helpers/requirements.js';
+import { rmCgroupTree } from '../../helpers/cgroup-dirs.js';
 import { detectCgroupLayout, V1CgroupManager, type CgroupLayout } from '../../../src/cgroups/index.js';
 import { InvalidArgumentError } from '../../../src/common/errors.js';
 
@@ -16,12 +17,6 @@ function read(dir: string, file: string): string {
 }
 
 /** rmdir leaf-first, for after(): must work even when the code under test is broken. */
-function rmTree(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) rmTree(`${dir}/${e.name}`);
-  rmdirSync(dir);
-}
-
 /** A shell that waits for a line on stdin, then execs sleep: the exec allocates memory in whatever cgroup it is in by then. */
 function startSleeper(): ChildProcess {
   return spawn('sh', ['-c', 'read _; exec sleep 1000'], { stdio: ['pipe', 'ignore', 'ignore'] });
@@ -65,7 +60,7 @@ describe('cgroup v1 driver on the real kernel', function () {
     if (!layout || layout.mode === 'v2') return;
     for (const mount of new Set(layout.v1Mounts.values())) {
       try {
-        rmTree(`${mount}${parent}`);
+        rmCgroupTree(`${mount}${parent}`);
       } catch (e) {
         console.log(`      cleanup of ${mount}${parent} failed: ${(e as Error).message}`);
       }

@@ -5,13 +5,14 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requireRoot } from '../../helpers/requirements.js';
-import { detectCgroupLayout, V2CgroupManager, type DeviceRule } from '../../../src/cgroups/index.js';
+import { requireAddon, requireCgroup2Mount } from '../../helpers/requirements.js';
+import { rmCgroupTree } from '../../helpers/cgroup-dirs.js';
+import { V2CgroupManager, type DeviceRule } from '../../../src/cgroups/index.js';
 import { deviceRules } from '../../../src/container/device-rules.js';
-import { addonAvailable, attachedDeviceFilters, bpfProgramLoaded, setDeviceFilter } from '../../../src/native/index.js';
+import { attachedDeviceFilters, bpfProgramLoaded, setDeviceFilter } from '../../../src/native/index.js';
 
 const NULL_DEV: DeviceRule = { type: 'c', major: 1, minor: 3, access: 'rwm' };
 const ZERO_DEV: DeviceRule = { type: 'c', major: 1, minor: 5, access: 'rwm' };
@@ -57,12 +58,6 @@ class Probe {
   }
 }
 
-function rmTree(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) rmTree(`${dir}/${e.name}`);
-  rmdirSync(dir);
-}
-
 // A cgroup's programs are released by a kernel worker after rmdir, not by rmdir itself.
 async function waitUnloaded(id: number): Promise<boolean> {
   for (let i = 0; i < 200 && bpfProgramLoaded(id); i++) await sleep(25);
@@ -78,23 +73,15 @@ describe('cgroup v2 device access (eBPF) on a real cgroup2 mount', function () {
   let programIds: number[] = [];
 
   before(async function () {
-    requireRoot(this);
-    if (!addonAvailable()) {
-      console.log('      skipped: native addon not built (npm run build:native)');
-      this.skip();
-    }
-    mount = (await detectCgroupLayout()).v2Mount;
-    if (!mount) {
-      console.log('      skipped: no cgroup2 mount');
-      this.skip();
-    }
+    requireAddon(this, { root: true });
+    mount = await requireCgroup2Mount(this);
     manager = new V2CgroupManager(mount, 'cgroupfs');
   });
 
   after(function () {
     const pid = probe?.child.pid;
     if (pid && probe!.child.exitCode === null && probe!.child.signalCode === null) process.kill(pid, 'SIGKILL');
-    if (mount) rmTree(`${mount}${parent}`);
+    if (mount) rmCgroupTree(`${mount}${parent}`);
   });
 
   it('a member may use /dev/null but opening /dev/zero is EPERM', async function () {

@@ -5,17 +5,12 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requireRoot, requireTools } from '../../helpers/requirements.js';
-import { detectCgroupLayout, V2CgroupManager } from '../../../src/cgroups/index.js';
+import { requireRoot, requireTools, requireCgroup2Mount } from '../../helpers/requirements.js';
+import { rmCgroupTree } from '../../helpers/cgroup-dirs.js';
+import { V2CgroupManager } from '../../../src/cgroups/index.js';
 import { FailedPreconditionError } from '../../../src/common/errors.js';
-
-function rmTree(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) rmTree(`${dir}/${e.name}`);
-  rmdirSync(dir);
-}
 
 describe('cgroup v2 driver on a real cgroup2 mount', function () {
   const parent = `/husk-test-${randomBytes(4).toString('hex')}`;
@@ -27,17 +22,13 @@ describe('cgroup v2 driver on a real cgroup2 mount', function () {
   before(async function () {
     requireRoot(this);
     requireTools(this, 'sh', 'sleep');
-    mount = (await detectCgroupLayout()).v2Mount;
-    if (!mount) {
-      console.log('      skipped: no cgroup2 mount');
-      this.skip();
-    }
+    mount = await requireCgroup2Mount(this);
     manager = new V2CgroupManager(mount, 'cgroupfs');
   });
 
   after(function () {
     for (const child of children) if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
-    if (mount) rmTree(`${mount}${parent}`);
+    if (mount) rmCgroupTree(`${mount}${parent}`);
   });
 
   it('makes the tree, takes a process in and reports its CPU time', async function () {

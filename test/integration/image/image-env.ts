@@ -66,3 +66,29 @@ export async function newService(registry: Partial<RegistryConfig> = {}, pauseIm
   });
   return { root, service, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
+
+/**
+ * The usual image test setup: the shared registry for the describe block
+ * (skipping without what it needs) and a fresh ImageService for each test.
+ */
+export function useImageService(): { readonly env: ImageEnv; readonly s: ServiceRoot } {
+  let env: ImageEnv | undefined;
+  let s: ServiceRoot | undefined;
+  before(async function () {
+    requireImageEnv(this);
+    env = await sharedRegistry();
+  });
+  beforeEach(async () => {
+    s = await newService();
+  });
+  afterEach(async () => s?.cleanup());
+  after(() => stopRegistries());
+  return {
+    get env() {
+      return env!;
+    },
+    get s() {
+      return s!;
+    },
+  };
+}

@@ -6,24 +6,13 @@ import { RegistryUnauthorizedError } from '../../../src/image/errors.js';
 import { pushTestImages } from '../../helpers/test-images.js';
 import type { TestRegistry } from '../../helpers/registry.js';
 import { startProxy, type TestProxy } from './http-proxy.js';
-import { extraRegistry, newService, requireImageEnv, sharedRegistry, stopRegistries, type ImageEnv, type ServiceRoot } from './image-env.js';
+import { extraRegistry, useImageService } from './image-env.js';
 
 const USER = { username: 'husk', password: 's3cret:pass' };
 
 describe('registry authentication', function () {
   this.timeout(180_000);
-  let env: ImageEnv;
-  let s: ServiceRoot;
-
-  before(async function () {
-    requireImageEnv(this);
-    env = await sharedRegistry();
-  });
-  beforeEach(async () => {
-    s = await newService();
-  });
-  afterEach(async () => s?.cleanup());
-  after(() => stopRegistries());
+  const fx = useImageService();
 
   describe('Basic (htpasswd registry)', () => {
     let locked: TestRegistry;
@@ -34,28 +23,28 @@ describe('registry authentication', function () {
     const ref = () => `${locked.host}/husk-test/busybox:latest`;
 
     it('without credentials fails with a clear unauthenticated error', async () => {
-      const err = await s.service.pull(ref()).catch((e: unknown) => e);
+      const err = await fx.s.service.pull(ref()).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(RegistryUnauthorizedError);
       expect((err as Error).message).to.match(/requires credentials/);
     });
 
     it('with wrong credentials fails saying they were rejected', async () => {
-      const err = await s.service.pull(ref(), { username: 'husk', password: 'wrong' }).catch((e: unknown) => e);
+      const err = await fx.s.service.pull(ref(), { username: 'husk', password: 'wrong' }).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(RegistryUnauthorizedError);
       expect((err as Error).message).to.match(/rejected the credentials/);
     });
 
     it('pulls with username and password', async () => {
-      expect(await s.service.pull(ref(), USER)).to.equal(env.images['husk-test/busybox:latest']!.configDigest);
+      expect(await fx.s.service.pull(ref(), USER)).to.equal(fx.env.images['husk-test/busybox:latest']!.configDigest);
     });
 
     it('pulls with base64 auth', async () => {
       const auth = Buffer.from(`${USER.username}:${USER.password}`).toString('base64');
-      expect(await s.service.pull(`${locked.host}/husk-test/other:latest`, { auth })).to.equal(env.images['husk-test/other:latest']!.configDigest);
+      expect(await fx.s.service.pull(`${locked.host}/husk-test/other:latest`, { auth })).to.equal(fx.env.images['husk-test/other:latest']!.configDigest);
     });
 
     it('does not send credentials meant for another server_address', async () => {
-      const err = await s.service.pull(ref(), { ...USER, server_address: 'other.example.com' }).catch((e: unknown) => e);
+      const err = await fx.s.service.pull(ref(), { ...USER, server_address: 'other.example.com' }).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(RegistryUnauthorizedError);
     });
   });
@@ -93,13 +82,13 @@ describe('registry authentication', function () {
     beforeEach(async () => {
       tokenRequests = [];
       allowAnonymous = true;
-      gate = await startProxy(env.registry.url, { intercept });
+      gate = await startProxy(fx.env.registry.url, { intercept });
     });
     afterEach(() => gate.close());
     const ref = () => `${gate.host}/husk-test/busybox:latest`;
 
     it('gets an anonymous token once and reuses it for every request', async () => {
-      expect(await s.service.pull(ref())).to.equal(env.images['husk-test/busybox:latest']!.configDigest);
+      expect(await fx.s.service.pull(ref())).to.equal(fx.env.images['husk-test/busybox:latest']!.configDigest);
       expect(tokenRequests).to.have.length(1);
       expect(tokenRequests[0]!.query).to.include('service=husk-test').and.include('scope=repository%3Ahusk-test%2Fbusybox%3Apull');
       expect(tokenRequests[0]!.authorization).to.equal(undefined);
@@ -107,19 +96,19 @@ describe('registry authentication', function () {
 
     it('fails clearly when anonymous tokens are refused', async () => {
       allowAnonymous = false;
-      const err = await s.service.pull(ref()).catch((e: unknown) => e);
+      const err = await fx.s.service.pull(ref()).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(RegistryUnauthorizedError);
     });
 
     it('gets a token with username and password', async () => {
       allowAnonymous = false;
-      await s.service.pull(ref(), USER);
+      await fx.s.service.pull(ref(), USER);
       expect(tokenRequests.at(-1)!.authorization).to.match(/^Basic /);
     });
 
     it('exchanges an identity token as an OAuth2 refresh token', async () => {
       allowAnonymous = false;
-      await s.service.pull(ref(), { username: 'husk', identity_token: 'refresh-me' });
+      await fx.s.service.pull(ref(), { username: 'husk', identity_token: 'refresh-me' });
       const req = tokenRequests.at(-1)!;
       expect(req.method).to.equal('POST');
       expect(new URLSearchParams(req.body).get('grant_type')).to.equal('refresh_token');
@@ -127,13 +116,13 @@ describe('registry authentication', function () {
 
     it('sends a registry token as the bearer token directly', async () => {
       allowAnonymous = false;
-      await s.service.pull(ref(), { registry_token: 'registry-token' });
+      await fx.s.service.pull(ref(), { registry_token: 'registry-token' });
       expect(tokenRequests).to.have.length(0);
     });
 
     it('follows a blob redirect to another origin without the credentials', async () => {
-      const cdn = await startProxy(env.registry.url);
-      const front = await startProxy(env.registry.url, {
+      const cdn = await startProxy(fx.env.registry.url);
+      const front = await startProxy(fx.env.registry.url, {
         intercept: async (req, res) => {
           if (/\/blobs\/sha256:/.test(req.url ?? '') && (req.headers.authorization ?? '') === 'Bearer registry-token') {
             res.writeHead(307, { location: `${cdn.url}${req.url}` }).end();
@@ -145,7 +134,7 @@ describe('registry authentication', function () {
         },
       });
       try {
-        await s.service.pull(`${front.host}/husk-test/other:latest`, { registry_token: 'registry-token' });
+        await fx.s.service.pull(`${front.host}/husk-test/other:latest`, { registry_token: 'registry-token' });
         const cdnBlobs = cdn.seen.filter((r) => r.path.includes('/blobs/'));
         expect(cdnBlobs.length).to.be.greaterThan(0);
         for (const r of cdnBlobs) expect(r.authorization, r.path).to.equal(undefined);

@@ -2,87 +2,76 @@
 import { expect } from 'chai';
 import { chainIds } from '../../../src/image/chain-id.js';
 import { startProxy } from './http-proxy.js';
-import { newService, requireImageEnv, sharedRegistry, stopRegistries, type ImageEnv, type ServiceRoot } from './image-env.js';
+import { newService, useImageService } from './image-env.js';
 
 describe('image removal', function () {
   this.timeout(120_000);
-  let env: ImageEnv;
-  let s: ServiceRoot;
-  const ref = (name: string) => `${env.registry.host}/${name}`;
-
-  before(async function () {
-    requireImageEnv(this);
-    env = await sharedRegistry();
-  });
-  beforeEach(async () => {
-    s = await newService();
-  });
-  afterEach(async () => s?.cleanup());
-  after(() => stopRegistries());
+  const fx = useImageService();
+  const ref = (name: string) => `${fx.env.registry.host}/${name}`;
 
   it('dropping one of several tags keeps the image; dropping the last removes it', async () => {
-    const id = await s.service.pull(ref('husk-test/busybox:latest'));
-    await s.service.pull(ref('husk-test/busybox:1.0'));
-    await s.service.remove(ref('husk-test/busybox:latest'));
-    expect(s.service.status(id)?.repoTags).to.deep.equal([ref('husk-test/busybox:1.0')]);
-    expect(s.service.status(ref('husk-test/busybox:latest'))).to.equal(undefined);
-    expect(await s.service.content.has(id)).to.equal(true);
-    await s.service.remove(ref('husk-test/busybox:1.0'));
-    expect(s.service.status(id)).to.equal(undefined);
-    expect(await s.service.content.list()).to.deep.equal([]);
-    expect(await s.service.layers.list()).to.deep.equal([]);
+    const id = await fx.s.service.pull(ref('husk-test/busybox:latest'));
+    await fx.s.service.pull(ref('husk-test/busybox:1.0'));
+    await fx.s.service.remove(ref('husk-test/busybox:latest'));
+    expect(fx.s.service.status(id)?.repoTags).to.deep.equal([ref('husk-test/busybox:1.0')]);
+    expect(fx.s.service.status(ref('husk-test/busybox:latest'))).to.equal(undefined);
+    expect(await fx.s.service.content.has(id)).to.equal(true);
+    await fx.s.service.remove(ref('husk-test/busybox:1.0'));
+    expect(fx.s.service.status(id)).to.equal(undefined);
+    expect(await fx.s.service.content.list()).to.deep.equal([]);
+    expect(await fx.s.service.layers.list()).to.deep.equal([]);
   });
 
   it('removes by id, id prefix and digest reference', async () => {
-    const other = env.images['husk-test/other:latest']!;
-    const byId = await s.service.pull(ref('husk-test/other:latest'));
-    await s.service.remove(byId);
-    expect(s.service.status(byId)).to.equal(undefined);
+    const other = fx.env.images['husk-test/other:latest']!;
+    const byId = await fx.s.service.pull(ref('husk-test/other:latest'));
+    await fx.s.service.remove(byId);
+    expect(fx.s.service.status(byId)).to.equal(undefined);
 
-    await s.service.pull(ref('husk-test/other:latest'));
-    await s.service.remove(byId.slice(7, 19));
-    expect(s.service.status(byId)).to.equal(undefined);
+    await fx.s.service.pull(ref('husk-test/other:latest'));
+    await fx.s.service.remove(byId.slice(7, 19));
+    expect(fx.s.service.status(byId)).to.equal(undefined);
 
-    await s.service.pull(ref('husk-test/other:latest'));
-    await s.service.remove(`${ref('husk-test/other')}@${other.digest}`);
-    expect(s.service.status(byId)).to.equal(undefined);
+    await fx.s.service.pull(ref('husk-test/other:latest'));
+    await fx.s.service.remove(`${ref('husk-test/other')}@${other.digest}`);
+    expect(fx.s.service.status(byId)).to.equal(undefined);
   });
 
   it('an unknown image is not an error', async () => {
-    await s.service.remove(ref('husk-test/never:pulled'));
-    await s.service.remove('f'.repeat(64));
-    await s.service.remove('abc123');
+    await fx.s.service.remove(ref('husk-test/never:pulled'));
+    await fx.s.service.remove('f'.repeat(64));
+    await fx.s.service.remove('abc123');
   });
 
   it('frees only what no other image uses', async () => {
-    const busybox = env.images['husk-test/busybox:latest']!;
-    const other = env.images['husk-test/other:latest']!;
-    await s.service.pull(ref('husk-test/busybox:latest'));
-    await s.service.pull(ref('husk-test/other:latest'));
+    const busybox = fx.env.images['husk-test/busybox:latest']!;
+    const other = fx.env.images['husk-test/other:latest']!;
+    await fx.s.service.pull(ref('husk-test/busybox:latest'));
+    await fx.s.service.pull(ref('husk-test/other:latest'));
     const [baseChain] = chainIds(busybox.diffIds);
     const otherChains = chainIds(other.diffIds);
     expect(otherChains[0]).to.equal(baseChain, 'the test images share their base layer');
 
-    await s.service.remove(ref('husk-test/other:latest'));
-    expect(await s.service.layers.has(baseChain!)).to.equal(true);
-    expect(await s.service.layers.has(otherChains[1]!)).to.equal(false);
-    expect(await s.service.content.has(other.configDigest)).to.equal(false);
-    expect(await s.service.content.has(busybox.configDigest)).to.equal(true);
+    await fx.s.service.remove(ref('husk-test/other:latest'));
+    expect(await fx.s.service.layers.has(baseChain!)).to.equal(true);
+    expect(await fx.s.service.layers.has(otherChains[1]!)).to.equal(false);
+    expect(await fx.s.service.content.has(other.configDigest)).to.equal(false);
+    expect(await fx.s.service.content.has(busybox.configDigest)).to.equal(true);
   });
 
   it('keeps layers a container still uses', async () => {
-    const busybox = env.images['husk-test/busybox:latest']!;
+    const busybox = fx.env.images['husk-test/busybox:latest']!;
     const [chain] = chainIds(busybox.diffIds);
-    s.service.addLayerUsers(() => [chain!]);
-    await s.service.pull(ref('husk-test/busybox:latest'));
-    await s.service.remove(ref('husk-test/busybox:latest'));
-    expect(s.service.status(busybox.configDigest)).to.equal(undefined);
-    expect(await s.service.layers.has(chain!)).to.equal(true);
+    fx.s.service.addLayerUsers(() => [chain!]);
+    await fx.s.service.pull(ref('husk-test/busybox:latest'));
+    await fx.s.service.remove(ref('husk-test/busybox:latest'));
+    expect(fx.s.service.status(busybox.configDigest)).to.equal(undefined);
+    expect(await fx.s.service.layers.has(chain!)).to.equal(true);
   });
 
   it('a re-pulled tag moves to the new image; the old one stays, reachable by digest', async () => {
     let serving = 'husk-test/busybox';
-    const proxy = await startProxy(env.registry.url, { rewritePath: (p) => p.replace('/v2/husk-test/moving/', `/v2/${serving}/`).replace(/manifests\/tag$/, 'manifests/latest') });
+    const proxy = await startProxy(fx.env.registry.url, { rewritePath: (p) => p.replace('/v2/husk-test/moving/', `/v2/${serving}/`).replace(/manifests\/tag$/, 'manifests/latest') });
     try {
       const s2 = await newService();
       try {
@@ -93,7 +82,7 @@ describe('image removal', function () {
         expect(s2.service.status(`${proxy.host}/husk-test/moving:tag`)?.id).to.equal(second);
         const old = s2.service.status(first)!;
         expect(old.repoTags).to.deep.equal([]);
-        expect(old.repoDigests).to.deep.equal([`${proxy.host}/husk-test/moving@${env.images['husk-test/busybox:latest']!.digest}`]);
+        expect(old.repoDigests).to.deep.equal([`${proxy.host}/husk-test/moving@${fx.env.images['husk-test/busybox:latest']!.digest}`]);
       } finally {
         await s2.cleanup();
       }
@@ -103,10 +92,10 @@ describe('image removal', function () {
   });
 
   it('survives a restart: metadata reloads from disk', async () => {
-    const id = await s.service.pull(ref('husk-test/busybox:latest'));
+    const id = await fx.s.service.pull(ref('husk-test/busybox:latest'));
     const { ImageService } = await import('../../../src/image/image-service.js');
     const reopened = await ImageService.open({
-      config: { root: s.root, pause_image: ref('husk-test/busybox:latest'), registry: { insecure: [], stall_timeout_seconds: 10, mirrors: {} } },
+      config: { root: fx.s.root, pause_image: ref('husk-test/busybox:latest'), registry: { insecure: [], stall_timeout_seconds: 10, mirrors: {} } },
       unpack: async () => {
         throw new Error('no unpack expected');
       },

@@ -1,8 +1,9 @@
 // The cgroup device program husk compiles from a rule list: what it allows,
 // checked by running the instructions, and the rule lists it refuses.
 import { expect } from 'chai';
+import { requireAddon } from '../../helpers/requirements.js';
 import { fieldOf } from '../../helpers/invalid-field.js';
-import { addonAvailable, BPF_INSN_SIZE, compileDeviceFilter, type DeviceFilterRule } from '../../../src/native/index.js';
+import { BPF_INSN_SIZE, compileDeviceFilter, type DeviceFilterRule } from '../../../src/native/index.js';
 import { runDeviceProgram, type DeviceRequest } from '../../helpers/bpf-device-program.js';
 
 const NULL_ONLY: DeviceFilterRule[] = [{ type: 'c', major: 1, minor: 3, access: 'rwm' }];
@@ -37,10 +38,7 @@ function random(seed: number): () => number {
 
 describe('native addon: cgroup device program', function () {
   before(function () {
-    if (!addonAvailable()) {
-      console.log('      skipped: native addon not built (npm run build:native)');
-      this.skip();
-    }
+    requireAddon(this);
   });
 
   it('allows only the listed device, for the listed access', function () {

@@ -1,23 +1,15 @@
 import { expect } from 'chai';
 import { lstatSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireRoot } from '../../helpers/requirements.js';
-import { addonAvailable, FS_MAGIC, lgetxattr, lsetxattr, makeTmpfs, mkdirExact, mknod, mountsUnder, NativeError, statfs, unmount } from '../../../src/native/index.js';
-
-function requireAddon(ctx: Mocha.Context): void {
-  requireRoot(ctx);
-  if (!addonAvailable()) {
-    console.log('      skipped: native addon not built (npm run build:native)');
-    ctx.skip();
-  }
-}
+import { requireAddon } from '../../helpers/requirements.js';
+import { FS_MAGIC, lgetxattr, lsetxattr, makeTmpfs, mkdirExact, mknod, mountsUnder, NativeError, statfs, unmount } from '../../../src/native/index.js';
 
 describe('native addon: file-system helpers', function () {
   let dir = '';
   let oldUmask = 0;
 
   before(function () {
-    requireAddon(this);
+    requireAddon(this, { root: true });
     dir = mkdtempSync('/tmp/husk-addon-fs-');
     oldUmask = process.umask(0o077);
   });

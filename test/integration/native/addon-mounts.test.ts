@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireRoot } from '../../helpers/requirements.js';
+import { requireAddon } from '../../helpers/requirements.js';
 import {
-  addonAvailable,
   bindMount,
   FS_MAGIC,
   isMountpoint,
@@ -18,14 +17,6 @@ import {
   unmount,
 } from '../../../src/native/index.js';
 
-function requireAddon(ctx: Mocha.Context): void {
-  requireRoot(ctx);
-  if (!addonAvailable()) {
-    console.log('      skipped: native addon not built (npm run build:native)');
-    ctx.skip();
-  }
-}
-
 /** Unmounts everything under dir, deepest first. */
 function unmountAll(dir: string): void {
   for (const m of mountsUnder(dir).sort((a, b) => b.mountPoint.length - a.mountPoint.length)) {
@@ -37,7 +28,7 @@ describe('native addon: mounts', function () {
   let root = '';
 
   before(function () {
-    requireAddon(this);
+    requireAddon(this, { root: true });
     root = mkdtempSync('/tmp/husk-addon-mnt-');
   });
 

@@ -3,9 +3,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { requireRoot, requireTools } from '../../helpers/requirements.js';
+import { requireTools, requireAddon } from '../../helpers/requirements.js';
 import {
-  addonAvailable,
   createPinnedNamespaces,
   ensurePrivateMount,
   interfacesInNetns,
@@ -24,19 +23,11 @@ import {
   type PinnedNamespaces,
 } from '../../../src/native/index.js';
 
-function requireAddon(ctx: Mocha.Context): void {
-  requireRoot(ctx);
-  if (!addonAvailable()) {
-    console.log('      skipped: native addon not built (npm run build:native)');
-    ctx.skip();
-  }
-}
-
 describe('native addon: pinned namespaces', function () {
   let dir = '';
 
   before(function () {
-    requireAddon(this);
+    requireAddon(this, { root: true });
     dir = mkdtempSync('/tmp/husk-addon-ns-');
   });
 
@@ -137,7 +128,7 @@ describe('native addon: sysctls and hostname in pinned namespaces', function () 
   let pins: PinnedNamespaces = {};
 
   before(async function () {
-    requireAddon(this);
+    requireAddon(this, { root: true });
     requireTools(this, 'nsenter');
     dir = mkdtempSync('/tmp/husk-addon-sysctl-');
     pins = await createPinnedNamespaces(dir, ['net', 'ipc', 'uts']);

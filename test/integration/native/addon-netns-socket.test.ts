@@ -4,9 +4,8 @@ import { connect, type Socket } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { requireRoot, requireTools } from '../../helpers/requirements.js';
+import { requireTools, requireAddon } from '../../helpers/requirements.js';
 import {
-  addonAvailable,
   createPinnedNamespaces,
   mountsUnder,
   NativeError,
@@ -14,14 +13,6 @@ import {
   setLoopbackUp,
   unpinNamespace,
 } from '../../../src/native/index.js';
-
-function requireAddon(ctx: Mocha.Context): void {
-  requireRoot(ctx);
-  if (!addonAvailable()) {
-    console.log('      skipped: native addon not built (npm run build:native)');
-    ctx.skip();
-  }
-}
 
 const PORT = 18080;
 
@@ -53,7 +44,7 @@ describe('native addon: TCP sockets inside a network namespace', function () {
   const servers: ChildProcess[] = [];
 
   before(async function () {
-    requireAddon(this);
+    requireAddon(this, { root: true });
     requireTools(this, 'nsenter');
     dir = mkdtempSync('/tmp/husk-addon-netns-');
     nsPath = (await createPinnedNamespaces(dir, ['net'])).net!;

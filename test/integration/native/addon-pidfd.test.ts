@@ -1,20 +1,12 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { requireRoot } from '../../helpers/requirements.js';
-import { addonAvailable, closePidfd, NativeError, pidfdHasExited, pidfdOpen, pidfdSendSignal, waitForPidfdExit } from '../../../src/native/index.js';
-
-function requireAddon(ctx: Mocha.Context): void {
-  requireRoot(ctx);
-  if (!addonAvailable()) {
-    console.log('      skipped: native addon not built (npm run build:native)');
-    ctx.skip();
-  }
-}
+import { requireAddon } from '../../helpers/requirements.js';
+import { closePidfd, NativeError, pidfdHasExited, pidfdOpen, pidfdSendSignal, waitForPidfdExit } from '../../../src/native/index.js';
 
 describe('native addon: pidfds', function () {
   before(function () {
-    requireAddon(this);
+    requireAddon(this, { root: true });
   });
 
   it('signals a process through its pidfd and resolves when it exits, without reaping it', async function () {

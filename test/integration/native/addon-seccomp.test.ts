@@ -3,10 +3,9 @@ import { fieldOf } from '../../helpers/invalid-field.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireRoot, requireTools } from '../../helpers/requirements.js';
+import { requireRoot, requireTools, requireAddon } from '../../helpers/requirements.js';
 import { InvalidArgumentError } from '../../../src/common/errors.js';
 import {
-  addonAvailable,
   compileSeccomp,
   loadLocalhostProfile,
   parseSeccompProfile,
@@ -16,13 +15,6 @@ import {
 } from '../../../src/native/index.js';
 
 const HELPER_SOURCE = new URL('../../../native/addon/test/seccomp-exec.c', import.meta.url).pathname;
-
-function requireAddon(ctx: Mocha.Context): void {
-  if (!addonAvailable()) {
-    console.log('      skipped: native addon not built (npm run build:native)');
-    ctx.skip();
-  }
-}
 
 describe('native addon: seccomp', function () {
   let dir = '';

@@ -6,44 +6,31 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { buildBusyboxRootfs, makeContainerDirs, makeTempDir, removeDir, type ContainerDirs } from '../../helpers/rootfs.js';
-import { busyboxSpec, requireMonitor, runToExit } from './monitor-harness.js';
+import { requireFile } from '../../helpers/requirements.js';
+import { busyboxFixture, busyboxSpec, runToExit } from './monitor-harness.js';
 
 const MEMORY_ROOT = '/sys/fs/cgroup/memory';
 
 describe('monitor: OOM kill on cgroup v1', function () {
-  let lowerBase: string;
-  let lower: string;
-  let dirs: ContainerDirs;
   let cgroup: string;
 
-  before(async function () {
-    requireMonitor(this);
-    if (!existsSync(join(MEMORY_ROOT, 'memory.oom_control'))) {
-      console.log('      skipped: needs the cgroup v1 memory controller at /sys/fs/cgroup/memory');
-      this.skip();
-    }
-    lowerBase = await makeTempDir('husk-mon-lower-');
-    lower = await buildBusyboxRootfs(join(lowerBase, 'layer'));
+  before(function () {
+    requireFile(this, join(MEMORY_ROOT, 'memory.oom_control'), 'the cgroup v1 memory controller');
   });
-  after(async () => {
-    if (lowerBase) await removeDir(lowerBase);
-  });
+  const fx = busyboxFixture();
   beforeEach(async () => {
-    dirs = await makeContainerDirs();
     cgroup = join(MEMORY_ROOT, `husk-test-${randomBytes(4).toString('hex')}`);
     await mkdir(cgroup);
     await writeFile(join(cgroup, 'memory.limit_in_bytes'), String(16 * 1024 * 1024));
     if (existsSync(join(cgroup, 'memory.memsw.limit_in_bytes'))) await writeFile(join(cgroup, 'memory.memsw.limit_in_bytes'), String(16 * 1024 * 1024));
   });
   afterEach(async () => {
-    if (dirs) await removeDir(dirs.base);
     if (cgroup) await rmdir(cgroup);
   });
 
   it('records oomKilled when the process exceeds the limit', async function () {
     // dd allocates and fills a 64 MiB buffer: four times the limit
-    const spec = busyboxSpec(dirs, lower, ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'], {
+    const spec = busyboxSpec(fx.dirs, fx.lower, ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'], {
       cgroupDirs: [cgroup],
       oom: { version: 1, memoryCgroupDir: cgroup },
     });
@@ -54,7 +41,7 @@ describe('monitor: OOM kill on cgroup v1', function () {
 
   it('shows its own memory cgroup at /sys/fs/cgroup/memory inside a cgroup namespace', async function () {
     const script = 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; grep memory /proc/self/cgroup; ls /sys/fs/cgroup | grep -c .; touch /sys/fs/cgroup/x 2>/dev/null || echo ro';
-    const spec = busyboxSpec(dirs, lower, ['sh', '-c', script], {
+    const spec = busyboxSpec(fx.dirs, fx.lower, ['sh', '-c', script], {
       cgroupDirs: [cgroup],
       namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mnt' }, { type: 'net' }, { type: 'cgroup' }],
     });
@@ -67,7 +54,7 @@ describe('monitor: OOM kill on cgroup v1', function () {
   });
 
   it('does not claim an OOM kill for a process within the limit', async function () {
-    const spec = busyboxSpec(dirs, lower, ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1M', 'count=4'], {
+    const spec = busyboxSpec(fx.dirs, fx.lower, ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1M', 'count=4'], {
       cgroupDirs: [cgroup],
       oom: { version: 1, memoryCgroupDir: cgroup },
     });

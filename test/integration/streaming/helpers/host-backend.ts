@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { StreamingBackend, StreamIO, TerminalSize } from '../../../../src/streaming/index.js';
+import { startStreamingServer, type StreamingBackend, type StreamingServer, type StreamIO, type TerminalSize } from '../../../../src/streaming/index.js';
 
 export class HostBackend implements StreamingBackend {
   readonly resizes: TerminalSize[] = [];
@@ -63,4 +63,23 @@ export class HostBackend implements StreamingBackend {
       });
     });
   }
+}
+
+/** A streaming server on loopback over a fresh HostBackend for each test, closed after it. */
+export function useHostStreamingServer(): { readonly server: StreamingServer; readonly backend: HostBackend } {
+  let server: StreamingServer | undefined;
+  let backend: HostBackend | undefined;
+  beforeEach(async () => {
+    backend = new HostBackend();
+    server = await startStreamingServer({ address: '127.0.0.1:0', backend });
+  });
+  afterEach(() => server?.close());
+  return {
+    get server() {
+      return server!;
+    },
+    get backend() {
+      return backend!;
+    },
+  };
 }
