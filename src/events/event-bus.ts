@@ -35,9 +35,14 @@ export class EventBus<S = unknown> {
 
   constructor(private readonly queueLimit = 1024) {}
 
-  publish(event: LifecycleEvent<S>): void {
+  /**
+   * `snapshot` is taken now, and only if someone listens: copying a pod's
+   * state for every lifecycle step would cost each RPC for nothing while no
+   * kubelet reads GetContainerEvents.
+   */
+  publish(event: Omit<LifecycleEvent<S>, 'snapshot'>, snapshot: () => S): void {
     published.inc({ type: event.type });
-    this.subject.next(event);
+    if (this.subject.observed) this.subject.next({ ...event, snapshot: snapshot() });
   }
 
   /** Events from now on, until `signal` aborts or the bus closes. */

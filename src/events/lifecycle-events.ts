@@ -20,6 +20,6 @@ export function connectLifecycleEvents(pods: PodService, containers: ContainerSe
     containers: structuredClone(containers.list({ podId })),
   });
   // A sandbox's own events carry its ID as the container ID, as containerd and CRI-O send them.
-  pods.onChange((type, pod) => bus.publish({ containerId: pod.id, type, createdAtNs: nowNs(), snapshot: snapshot(pod.id, pod) }));
-  containers.onChange((type, c) => bus.publish({ containerId: c.id, type, createdAtNs: nowNs(), snapshot: snapshot(c.podId) }));
+  pods.onChange((type, pod) => bus.publish({ containerId: pod.id, type, createdAtNs: nowNs() }, () => snapshot(pod.id, pod)));
+  containers.onChange((type, c) => bus.publish({ containerId: c.id, type, createdAtNs: nowNs() }, () => snapshot(c.podId)));
 }

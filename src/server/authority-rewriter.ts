@@ -1,92 +1,86 @@
 // grpc-go clients before v1.52 (crictl up to v1.26, older kubelets) send the
 // unix socket path as the HTTP/2 `:authority`. Node's HTTP/2 (nghttp2) rejects
 // such a request with PROTOCOL_ERROR before grpc-js sees it, and offers no
-// switch to relax that check. This parser sits on the client-to-server byte
-// stream of each connection: it decodes every header block and re-encodes it
-// with an invalid `:authority` replaced by "localhost". All other frames pass
-// through untouched.
-import hpack from 'hpack.js';
+// switch to relax that check. For the connections of such clients
+// (first-request-sniffer.ts picks them out) this parser sits on the
+// client-to-server byte stream: it decodes every header block and re-encodes
+// it with an invalid `:authority` replaced by "localhost". All other frames
+// pass through untouched.
+import {
+  afterPreface,
+  splitFrames,
+  headersFragment,
+  headerDecoder,
+  decodeHeaderBlock,
+  isValidAuthority,
+  FRAME_HEADER,
+  HEADERS,
+  CONTINUATION,
+  END_STREAM,
+  END_HEADERS,
+  PRIORITY,
+  SETTINGS,
+  ACK,
+  type Frame,
+} from './http2-frames.js';
 
-const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
-const FRAME_HEADER = 9;
-const HEADERS = 0x1;
-const CONTINUATION = 0x9;
-const END_STREAM = 0x1;
-const END_HEADERS = 0x4;
-const PADDED = 0x8;
-const PRIORITY = 0x20;
 /** The smallest SETTINGS_MAX_FRAME_SIZE a peer may use; nghttp2's default. */
 const MAX_FRAME = 16384;
-/** The default SETTINGS_HEADER_TABLE_SIZE, which Node's server keeps. */
-const TABLE_SIZE = 4096;
-
-/** RFC 3986 authority characters; a socket path fails this on its '/'. */
-const VALID_AUTHORITY = /^[A-Za-z0-9\-._~!$&'()*+,;=:@[\]%]+$/;
 
 export class AuthorityRewriter {
   private pending: Buffer = Buffer.alloc(0);
   private sawPreface = false;
-  private readonly decoder = hpack.decompressor.create({ table: { size: TABLE_SIZE } });
+  private readonly decoder = headerDecoder();
   /** A header block spread over HEADERS + CONTINUATION frames, until END_HEADERS. */
   private block?: { streamId: number; flags: number; priority?: Buffer; fragments: Buffer[] };
+
+  /** `dropSettingsAck`: the client still owes an ACK for a SETTINGS frame the server side never sent (first-request-sniffer.ts). */
+  constructor(private dropSettingsAck = false) {}
 
   /** Feeds bytes from the client; returns the bytes to hand to the server. Throws on a malformed stream. */
   push(chunk: Buffer): Buffer[] {
     this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     const out: Buffer[] = [];
     if (!this.sawPreface) {
-      if (this.pending.length < PREFACE.length) return out;
-      if (!this.pending.subarray(0, PREFACE.length).equals(PREFACE)) throw new Error('not an HTTP/2 connection preface');
-      out.push(this.pending.subarray(0, PREFACE.length));
-      this.pending = this.pending.subarray(PREFACE.length);
+      const rest = afterPreface(this.pending);
+      if (!rest) return out;
+      out.push(this.pending.subarray(0, this.pending.length - rest.length));
+      this.pending = rest;
       this.sawPreface = true;
     }
-    while (this.pending.length >= FRAME_HEADER) {
-      const length = this.pending.readUIntBE(0, 3);
-      if (this.pending.length < FRAME_HEADER + length) break;
-      const frame = this.pending.subarray(0, FRAME_HEADER + length);
-      this.pending = this.pending.subarray(FRAME_HEADER + length);
-      const type = frame[3]!;
-      if (type === HEADERS || type === CONTINUATION) out.push(...this.headerFrame(frame, type));
-      else out.push(frame);
+    const { frames, rest } = splitFrames(this.pending);
+    this.pending = rest;
+    for (const frame of frames) {
+      if (this.dropSettingsAck && frame.type === SETTINGS && frame.flags & ACK) {
+        this.dropSettingsAck = false;
+        continue;
+      }
+      if (frame.type === HEADERS || frame.type === CONTINUATION) out.push(...this.headerFrame(frame));
+      else out.push(frame.bytes);
     }
     return out;
   }
 
-  private headerFrame(frame: Buffer, type: number): Buffer[] {
-    const flags = frame[4]!;
-    const streamId = frame.readUInt32BE(5) & 0x7fffffff;
-    let payload = frame.subarray(FRAME_HEADER);
-    if (type === HEADERS) {
+  private headerFrame(frame: Frame): Buffer[] {
+    if (frame.type === HEADERS) {
       if (this.block) throw new Error('HEADERS frame inside an unfinished header block');
-      if (flags & PADDED) {
-        const padding = payload[0]!;
-        payload = payload.subarray(1, payload.length - padding);
-      }
-      let priority: Buffer | undefined;
-      if (flags & PRIORITY) {
-        priority = payload.subarray(0, 5);
-        payload = payload.subarray(5);
-      }
-      this.block = { streamId, flags, priority, fragments: [] };
-    } else if (!this.block || this.block.streamId !== streamId) {
+      const { fragment, priority } = headersFragment(frame);
+      this.block = { streamId: frame.streamId, flags: frame.flags, priority, fragments: [fragment] };
+    } else if (!this.block || this.block.streamId !== frame.streamId) {
       throw new Error('CONTINUATION frame without a header block');
+    } else {
+      this.block.fragments.push(frame.payload);
     }
-    this.block.fragments.push(payload);
-    if (!(flags & END_HEADERS)) return [];
+    if (!(frame.flags & END_HEADERS)) return [];
     const block = this.block;
     this.block = undefined;
     return encodeHeaderFrames(block.streamId, block.flags & END_STREAM, block.priority, this.rewrite(Buffer.concat(block.fragments)));
   }
 
   private rewrite(block: Buffer): Buffer {
-    this.decoder.write(block);
-    this.decoder.execute();
-    const fields: Buffer[] = [];
-    for (let h = this.decoder.read(); h !== null; h = this.decoder.read()) {
-      const value = h.name === ':authority' && !VALID_AUTHORITY.test(h.value) ? 'localhost' : h.value;
-      fields.push(literalField(h.name, value));
-    }
+    const fields = decodeHeaderBlock(this.decoder, block).map(({ name, value }) =>
+      literalField(name, name === ':authority' && !isValidAuthority(value) ? 'localhost' : value),
+    );
     return Buffer.concat(fields);
   }
 }

@@ -55,7 +55,13 @@ function begin(method: string, rpc: string, domains: Domains, registry?: Set<Abo
   const ctx: CallContext = { log: log.child({ req_id: requestId, method: rpc }), requestId, method, signal: controller.signal, domains };
   const started = process.hrtime.bigint();
   rpcInFlight.inc({ method: rpc });
+  let done = false;
+  // grpc-js reports every unary call as cancelled once its stream closes; only an unfinished one is.
+  const cancel = () => {
+    if (!done) controller.abort();
+  };
   const finish = (err: unknown): StatusObject | undefined => {
+    done = true;
     registry?.delete(controller);
     rpcInFlight.dec({ method: rpc });
     const st = err === undefined ? undefined : statusOf(err);
@@ -69,7 +75,7 @@ function begin(method: string, rpc: string, domains: Domains, registry?: Set<Abo
     else ctx.log.info(line, 'rpc');
     return st;
   };
-  return { ctx, controller, finish };
+  return { ctx, controller, cancel, finish };
 }
 
 function statusOf(err: unknown): StatusObject {
@@ -80,8 +86,8 @@ function statusOf(err: unknown): StatusObject {
 
 function unary(method: string, rpc: string, handler: UnaryHandler<unknown, unknown>, domains: Domains) {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-    const { ctx, controller, finish } = begin(method, rpc, domains);
-    call.on('cancelled', () => controller.abort());
+    const { ctx, cancel, finish } = begin(method, rpc, domains);
+    call.on('cancelled', cancel);
     new Promise((resolve) => resolve(handler(call.request, ctx))).then(
       (reply) => {
         finish(undefined);
@@ -95,8 +101,8 @@ function unary(method: string, rpc: string, handler: UnaryHandler<unknown, unkno
 /** Open streams register in `openStreams` so shutdown can end them. */
 function serverStream(method: string, rpc: string, handler: StreamHandler<unknown, unknown>, domains: Domains, openStreams: Set<AbortController>) {
   return (call: ServerWritableStream<unknown, unknown>) => {
-    const { ctx, controller, finish } = begin(method, rpc, domains, openStreams);
-    call.on('cancelled', () => controller.abort());
+    const { ctx, controller, cancel, finish } = begin(method, rpc, domains, openStreams);
+    call.on('cancelled', cancel);
     (async () => {
       for await (const item of handler(call.request, ctx)) {
         if (controller.signal.aborted) break;

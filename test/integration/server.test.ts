@@ -162,13 +162,15 @@ describe('husk serve (gRPC on a unix socket)', function () {
     expect(names).to.include.members(['runtime.v1.RuntimeService', 'runtime.v1.ImageService']);
   });
 
-  it('accepts a request whose :authority is the socket path, as grpc-go before 1.52 sends it', async () => {
+  /** Version over a raw HTTP/2 session, after `idleMs` of silence; the grpc-status it ends with. */
+  async function rawVersion(authority: string, idleMs = 0): Promise<string | string[] | undefined> {
     const session = http2.connect('http://localhost', { createConnection: () => connect(husk.socket) });
     try {
+      await new Promise((r) => setTimeout(r, idleMs));
       const req = session.request({
         ':method': 'POST',
         ':path': '/runtime.v1.RuntimeService/Version',
-        ':authority': husk.socket,
+        ':authority': authority,
         'content-type': 'application/grpc',
         te: 'trailers',
       });
@@ -178,10 +180,20 @@ describe('husk serve (gRPC on a unix socket)', function () {
         req.on('error', reject);
         req.resume();
       });
-      expect(trailers['grpc-status']).to.equal('0');
+      return trailers['grpc-status'];
     } finally {
       session.close();
     }
+  }
+
+  it('accepts a request whose :authority is the socket path, as grpc-go before 1.52 sends it', async () => {
+    expect(await rawVersion(husk.socket)).to.equal('0');
+  });
+
+  it('serves a connection whose first request comes late (it gets the rewriting path)', async function () {
+    this.timeout(10_000);
+    expect(await rawVersion('localhost', 2500)).to.equal('0');
+    expect(await rawVersion(husk.socket, 2500)).to.equal('0');
   });
 
   it('works with crictl (version, info)', function () {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { EventBus, type LifecycleEvent } from '../../../src/events/event-bus.js';
+import { EventBus } from '../../../src/events/event-bus.js';
 
-function event(containerId: string): LifecycleEvent<string> {
-  return { containerId, type: 'started', createdAtNs: 1n, snapshot: containerId };
+function publish(bus: EventBus<string>, containerId: string): void {
+  bus.publish({ containerId, type: 'started', createdAtNs: 1n }, () => containerId);
 }
 
 async function take<T>(it: AsyncIterator<T>, n: number): Promise<T[]> {
@@ -23,8 +23,8 @@ describe('EventBus', () => {
     const b = bus.subscribe(ac.signal);
     const firstA = a.next(); // starts the generator so it is subscribed
     const firstB = b.next();
-    bus.publish(event('c1'));
-    bus.publish(event('c2'));
+    publish(bus, 'c1');
+    publish(bus, 'c2');
     expect((await firstA).value!.containerId).to.equal('c1');
     expect((await firstB).value!.containerId).to.equal('c1');
     expect((await take(a, 1)).map((e) => e.containerId)).to.deep.equal(['c2']);
@@ -36,8 +36,21 @@ describe('EventBus', () => {
     const ac = new AbortController();
     const sub = bus.subscribe(ac.signal);
     const first = sub.next();
-    for (let i = 0; i < 10; i++) bus.publish(event(`c${i}`));
+    for (let i = 0; i < 10; i++) publish(bus, `c${i}`);
     expect([(await first).value!, ...(await take(sub, 2))].map((e) => e.containerId)).to.deep.equal(['c7', 'c8', 'c9']);
+    ac.abort();
+  });
+
+  it('takes no snapshot while nobody listens, and one per event for listeners', async () => {
+    const bus = new EventBus<string>();
+    let taken = 0;
+    bus.publish({ containerId: 'c0', type: 'created', createdAtNs: 1n }, () => String(++taken));
+    expect(taken).to.equal(0);
+    const ac = new AbortController();
+    const sub = bus.subscribe(ac.signal);
+    const first = sub.next();
+    bus.publish({ containerId: 'c1', type: 'created', createdAtNs: 2n }, () => String(++taken));
+    expect((await first).value!.snapshot).to.equal('1');
     ac.abort();
   });
 

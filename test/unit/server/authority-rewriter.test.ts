@@ -1,60 +1,7 @@
 import { expect } from 'chai';
 import hpack from 'hpack.js';
 import { AuthorityRewriter, hpackInteger } from '../../../src/server/authority-rewriter.js';
-
-const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
-
-function frame(type: number, flags: number, streamId: number, payload: Buffer): Buffer {
-  const h = Buffer.alloc(9);
-  h.writeUIntBE(payload.length, 0, 3);
-  h[3] = type;
-  h[4] = flags;
-  h.writeUInt32BE(streamId, 5);
-  return Buffer.concat([h, payload]);
-}
-
-/** Splits a byte stream back into frames and decodes every header block (as the server would). */
-function serverView(bytes: Buffer) {
-  expect(bytes.subarray(0, 24).equals(PREFACE)).to.equal(true);
-  const decoder = hpack.decompressor.create({ table: { size: 4096 } });
-  const frames: { type: number; flags: number; streamId: number; headers?: Record<string, string>; payload: Buffer }[] = [];
-  let rest = bytes.subarray(24);
-  let block: Buffer[] = [];
-  while (rest.length) {
-    const len = rest.readUIntBE(0, 3);
-    const f = { type: rest[3]!, flags: rest[4]!, streamId: rest.readUInt32BE(5), payload: rest.subarray(9, 9 + len) };
-    rest = rest.subarray(9 + len);
-    if (f.type === 1 || f.type === 9) {
-      block.push(f.type === 1 && f.flags & 0x20 ? f.payload.subarray(5) : f.payload);
-      if (f.flags & 0x4) {
-        decoder.write(Buffer.concat(block));
-        decoder.execute();
-        const headers: Record<string, string> = {};
-        for (let h = decoder.read(); h; h = decoder.read()) headers[h.name] = h.value;
-        frames.push({ ...f, headers });
-        block = [];
-      } else frames.push(f);
-    } else frames.push(f);
-  }
-  return frames;
-}
-
-function requestHeaders(authority: string) {
-  return [
-    { name: ':method', value: 'POST' },
-    { name: ':scheme', value: 'http' },
-    { name: ':path', value: '/runtime.v1.RuntimeService/Version' },
-    { name: ':authority', value: authority },
-    { name: 'content-type', value: 'application/grpc' },
-    { name: 'user-agent', value: 'grpc-go/1.51.0' },
-    { name: 'te', value: 'trailers' },
-  ].map((h) => ({ ...h, huffman: true }));
-}
-
-function encode(compressor: ReturnType<typeof hpack.compressor.create>, authority: string): Buffer {
-  compressor.write(requestHeaders(authority));
-  return compressor.read()!;
-}
+import { PREFACE, frame, encode, requestHeaders, serverView } from '../../helpers/http2-client-bytes.js';
 
 describe('AuthorityRewriter', () => {
   it('replaces a socket-path :authority with localhost and keeps every other field', () => {
@@ -112,6 +59,12 @@ describe('AuthorityRewriter', () => {
     expect(frames.length).to.be.greaterThan(2);
     expect(frames.every((f) => f.payload.length <= 16384)).to.equal(true);
     expect(frames.at(-1)!.headers!['x-big']).to.have.length(40000);
+  });
+
+  it('drops the first SETTINGS ACK when told the client still owes one for husk\'s early SETTINGS', () => {
+    const ack = frame(4, 0x1, 0, Buffer.alloc(0));
+    const out = Buffer.concat(new AuthorityRewriter(true).push(Buffer.concat([PREFACE, frame(4, 0, 0, Buffer.alloc(0)), ack, ack])));
+    expect(serverView(out).map((f) => [f.type, f.flags])).to.deep.equal([[4, 0], [4, 0x1]]);
   });
 
   it('refuses a stream that is not HTTP/2', () => {
