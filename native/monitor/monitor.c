@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 
+#include "cgroup.h"
 #include "sync.h"
 
 enum { SLOT_SIG, SLOT_LISTEN, SLOT_SYNC, SLOT_OUT, SLOT_ERR, SLOT_IN, SLOT_CLIENTS };
@@ -69,7 +71,17 @@ static void reap(monitor *m) {
   }
 }
 
+/* A container sharing its pid namespace (the pod's or the host's) leaves its
+ * background processes running when its own process exits: they go now, as
+ * runc's delete does, so an exited container has nothing left running. */
+static void kill_leftovers(monitor *m) {
+  const ns_entry *pid_ns = spec_namespace(m->s, CLONE_NEWPID);
+  if (pid_ns && !pid_ns->path) return; /* the kernel killed them with the namespace */
+  cgroup_kill_all(m->s->cgroup_dirs, 100);
+}
+
 static void finish(monitor *m) {
+  kill_leftovers(m);
   if (m->out_fd >= 0) pump(m, &m->out_fd, 1);
   if (m->err_fd >= 0) pump(m, &m->err_fd, 2);
   log_flush(&m->log);

@@ -10,6 +10,14 @@ import { freePort } from '../../helpers/free-port.js';
 import { useRuntimeEnv, eventually, logText, bodyWhenServing } from './cri-fixtures.js';
 import { rpcError } from '../../helpers/rpc-error.js';
 
+function procCmdline(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+  } catch {
+    return '';
+  }
+}
+
 describe('pods and containers over gRPC (real namespaces, CNI, monitor)', function () {
   this.timeout(120_000);
   const fx = useRuntimeEnv();
@@ -116,6 +124,17 @@ describe('pods and containers over gRPC (real namespaces, CNI, monitor)', functi
     await unary(rt(), 'StopContainer', { container_id: stubborn, timeout: 1 });
     expect(await status(stubborn)).to.deep.include({ state: 2, exit_code: 137 });
     await unary(rt(), 'StopContainer', { container_id: stubborn, timeout: 1 }); // idempotent
+  });
+
+  it('leaves nothing of an exited container running in the pod\'s shared PID namespace', async () => {
+    const marker = String(7000 + Math.floor(Math.random() * 999));
+    const running = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p) && procCmdline(p) === `sleep\0${marker}\0`);
+    const pod = await fx.env.pod('leftovers');
+    const ctr = await fx.env.container(pod, 'forker', ['/bin/sh', '-c', `sleep ${marker} & sleep 0.3; exit 0`]);
+    await unary(rt(), 'StartContainer', { container_id: ctr });
+    await eventually(() => (running().length ? true : undefined), 'the background sleep to run');
+    expect(await exited(ctr)).to.deep.include({ exit_code: 0 });
+    expect(running(), 'the background process outlived its container').to.deep.equal([]);
   });
 
   it('runs a pid TARGET container in the PID namespace of another running container of the pod', async () => {
