@@ -11,6 +11,7 @@
         "src/bind-pidfd.cc",
         "src/bind-fs.cc",
         "src/bind-devfilter.cc",
+        "src/bind-spawn.cc",
         "src/error.c",
         "src/thread.c",
         "src/namespaces.c",
@@ -19,7 +20,8 @@
         "src/seccomp.c",
         "src/pidfd.c",
         "src/fsutil.c",
-        "src/devfilter.c"
+        "src/devfilter.c",
+        "src/spawn.c"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "../include"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "_GNU_SOURCE"],

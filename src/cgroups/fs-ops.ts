@@ -1,6 +1,7 @@
 import { mkdir, open, readdir, readFile, rmdir, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { InternalError, InvalidArgumentError, isErrno } from '../common/errors.js';
+import { rmdirTrees } from '../native/index.js';
 
 /** A cgroup filesystem call failed; keeps the errno code so callers can branch on ENOENT/EBUSY/EINVAL. */
 export class CgroupFsError extends InternalError {
@@ -31,6 +32,12 @@ export interface CgroupFs {
   mkdir(path: string): Promise<void>;
   /** Removes one empty cgroup directory (the kernel's interface files go with it). */
   rmdir(path: string): Promise<void>;
+  /**
+   * Removes each cgroup and its children, leaf first, if none has members:
+   * false as soon as one is in use (EBUSY), leaving it and its parents (and
+   * the trees after it). A missing cgroup counts as removed.
+   */
+  removeEmptyTrees(paths: readonly string[]): Promise<boolean>;
   readFile(path: string): Promise<string>;
   /** Writes into an existing file; a missing file is ENOENT, never created. */
   writeFile(path: string, value: string): Promise<void>;
@@ -53,6 +60,8 @@ async function wrap<T>(op: string, path: string, fn: () => Promise<T>): Promise<
 export const kernelCgroupFs: CgroupFs = {
   mkdir: (path) => wrap('mkdir', path, async () => void (await mkdir(path, { recursive: true }))),
   rmdir: (path) => wrap('rmdir', path, () => rmdir(path)),
+  // One pool-thread call for all the trees: teardown costs the event loop next to nothing.
+  removeEmptyTrees: (paths) => wrap('rmdir', paths.join(', '), () => rmdirTrees(paths)),
   readFile: (path) => wrap('read', path, () => readFile(path, 'utf8')),
   writeFile: (path, value) =>
     wrap('write', path, async () => {

@@ -69,25 +69,6 @@ export async function waitEmpty(fs: CgroupFs, dirs: string[], timeoutMs: number,
 }
 
 /**
- * One try at removing the tree under `dir`, leaf first, for the usual case
- * of cgroups whose processes are all gone. False as soon as one is still in
- * use (EBUSY): the caller then kills and waits.
- */
-export async function tryRemoveEmptyTree(fs: CgroupFs, dir: string): Promise<boolean> {
-  for (const d of await treeLeafFirst(fs, dir)) {
-    try {
-      await fs.rmdir(d);
-    } catch (e) {
-      if (isCgroupFsError(e, 'ENOENT')) continue;
-      // EBUSY: members left (a plain directory tree, as in tests, says ENOTEMPTY)
-      if (isCgroupFsError(e, 'EBUSY') || isCgroupFsError(e, 'ENOTEMPTY')) return false;
-      throw e;
-    }
-  }
-  return true;
-}
-
-/**
  * Removes the tree under `dir`, leaf first. EBUSY (a member not yet gone, or
  * the kernel still tearing down css) is retried with backoff until the
  * deadline; a directory that vanished meanwhile is fine.

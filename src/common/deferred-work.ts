@@ -11,6 +11,15 @@ interface Job {
   work: () => Promise<void>;
 }
 
+/**
+ * Resolves once the reply to the current request has left: grpc-js writes a
+ * unary reply's trailers only when the message write completes, one event
+ * loop turn after the handler returns; two check phases later it is out.
+ */
+function afterReply(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
 export class DeferredWork {
   private readonly queue: Job[] = [];
   private idle: Promise<void> = Promise.resolve();
@@ -21,8 +30,7 @@ export class DeferredWork {
     this.queue.push({ context, work });
     if (this.running) return;
     this.running = true;
-    // setImmediate: the reply to the request that set this off goes out first.
-    this.idle = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+    this.idle = afterReply().then(() => this.drain());
   }
 
   /** Resolves once everything queued so far has been done. */

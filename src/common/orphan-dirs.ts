@@ -1,4 +1,5 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { removeTree } from '../native/index.js';
 import { join } from 'node:path';
 import { isErrno } from './errors.js';
 import { isFullId } from './ids.js';
@@ -16,6 +17,6 @@ export async function removeUnknownIdDirs(parent: string, known: ReadonlySet<str
     throw e;
   }
   const orphans = entries.filter((e) => e.isDirectory() && isFullId(e.name) && !known.has(e.name)).map((e) => e.name);
-  await Promise.all(orphans.map((id) => rm(join(parent, id), { recursive: true, force: true })));
+  await Promise.all(orphans.map((id) => removeTree(join(parent, id))));
   return orphans;
 }

@@ -2,7 +2,7 @@
 // Every transition is persisted; the exit of a running container is picked up
 // from its monitor, also when it happened while the daemon was down.
 import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
+import { removeTree } from '../native/index.js';
 import type { HuskConfig } from '../config/config.js';
 import { newId, resolveId } from '../common/ids.js';
 import { NameRegistry } from '../common/name-registry.js';
@@ -360,7 +360,7 @@ export class ContainerService {
   }
 
   private async freeResources(c: ContainerRecord): Promise<void> {
-    await Promise.all([this.runtime.remove(c), rm(c.stateDir, { recursive: true, force: true })]);
+    await Promise.all([this.runtime.remove(c), removeTree(c.stateDir)]);
   }
 
   private forget(c: ContainerRecord): void {

@@ -1,7 +1,7 @@
 // Containers through husk-monitor: a rootfs overlaid from the image's layers,
 // the pod's namespaces, the request's security context, a cgroup of its own.
 // The monitor holds the container; this side only describes it and asks.
-import { mkdir, rm, realpath, stat, readFile } from 'node:fs/promises';
+import { realpath, stat, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -38,6 +38,8 @@ import {
   type DeviceSpec,
   type NamespaceSpec,
   type ExecSpec,
+  removeTree,
+  makeDirs,
 } from '../native/index.js';
 import type { StreamIO } from '../streaming/index.js';
 import type { LinuxContainerResources__Output } from '../generated/runtime/v1/LinuxContainerResources.js';
@@ -46,7 +48,7 @@ import type { ContainerRecord, ContainerHandles, ExitStatus } from './container-
 import type { ContainerRuntime, ExecOutput } from './container-runtime.js';
 import { processArgs, mergeEnv, workingDir } from './process-args.js';
 import { parsePasswd, parseGroup, resolveUser } from './user.js';
-import { readImageFile } from './image-files.js';
+import { ImageAccountFiles } from './image-files.js';
 import { containerCapabilities, capabilitiesInMask } from './capabilities.js';
 import { deviceRules } from './device-rules.js';
 
@@ -66,6 +68,7 @@ interface PreparedContainer {
 
 export class NativeContainerRuntime implements ContainerRuntime {
   private readonly prepared = new Map<string, PreparedContainer>();
+  private readonly accounts = new ImageAccountFiles();
 
   constructor(
     private readonly config: HuskConfig,
@@ -114,8 +117,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
     const layers = this.images.layerPaths(image);
     const spec = c.spec;
     const sec = spec.security;
-
-    const [passwd, group] = await Promise.all([readImageFile(layers, 'etc/passwd'), readImageFile(layers, 'etc/group')]);
+    const { passwd, group } = await this.accounts.get(image.id, layers);
     const user = resolveUser(
       { runAsUser: sec.runAsUser, runAsUsername: sec.runAsUsername, runAsGroup: sec.runAsGroup, supplementalGroups: sec.supplementalGroups, imageUser: image.runtime.user },
       parsePasswd(passwd),
@@ -125,13 +127,13 @@ export class NativeContainerRuntime implements ContainerRuntime {
     if (args.length === 0) throw new InvalidArgumentError('config.command', 'is empty and the image has no ENTRYPOINT or CMD');
     let env = mergeEnv(image.runtime.env, spec.env);
     if (!env.some((e) => e.startsWith('HOME='))) env = [...env, `HOME=${user.home}`];
-
     const caps = containerCapabilities(sec.addCapabilities, sec.dropCapabilities, sec.privileged, hostBoundingSet());
     const layerDir = this.layerDir(c);
-    await mkdir(join(layerDir, 'upper'), { recursive: true, mode: 0o755 });
-    await mkdir(join(layerDir, 'work'), { recursive: true, mode: 0o700 });
-    await mkdir(join(c.stateDir, 'rootfs'), { recursive: true, mode: 0o755 });
-
+    await makeDirs([
+      [join(layerDir, 'upper'), 0o755],
+      [join(layerDir, 'work'), 0o700],
+      [join(c.stateDir, 'rootfs'), 0o755],
+    ]);
     const devices = await this.devices(c);
     const cgroupPath = this.cgroupPathOf(c, pod);
     let seccompBpfPath: string | undefined;
@@ -285,7 +287,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
 
   async remove(c: ContainerRecord): Promise<void> {
     this.prepared.delete(c.id);
-    await Promise.all([c.handles?.cgroupPath ? this.cgroups.remove(c.handles.cgroupPath) : undefined, rm(this.layerDir(c), { recursive: true, force: true })]);
+    await Promise.all([c.handles?.cgroupPath ? this.cgroups.remove(c.handles.cgroupPath) : undefined, removeTree(this.layerDir(c))]);
   }
 
   /** An exec runs as the container's own process does: its spec, with the command swapped in. */

@@ -2,10 +2,10 @@
 // which decompresses, hashes the tar (the diffId) and refuses any entry that
 // would leave the directory. The blob comes from a file or is streamed in, so
 // a download can be unpacked while it arrives.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { InternalError, isErrno } from '../common/errors.js';
 import { packageRoot } from '../common/package-info.js';
+import { spawnChild, type SpawnedChild } from '../native/index.js';
 import { isDigest, type Digest } from './digest.js';
 import { layerCompression } from './media-types.js';
 import { LayerUnpackError, type UnpackFailure } from './unpack-error.js';
@@ -71,24 +71,29 @@ export async function unpackLayer(opts: UnpackLayerOptions): Promise<UnpackedLay
   if (opts.sync) args.push('--sync');
   args.push('--', opts.dest);
 
-  const child = spawn(binary, args, {
-    stdio: [typeof opts.source === 'string' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    signal: opts.signal,
-  });
+  let child: SpawnedChild;
+  try {
+    child = await spawnChild(binary, args, { stdio: [typeof opts.source === 'string' ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) throw new InternalError(`${binary} not found: build it with \`make -C native\``, err);
+    throw new InternalError(`running ${binary}: ${(err as Error).message}`, err);
+  }
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d.slice(0, 4096)));
-
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal }));
-  });
+  let aborted = false;
+  const onAbort = () => {
+    aborted = true;
+    child.kill('SIGTERM');
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   // Feeding stdin: a source failure (network, a digest check upstream) kills
   // the tool. The tool exiting early (a bad layer) only unpipes: the source is
   // the caller's (possibly a tee branch) and is never destroyed here.
   let sourceError: unknown;
+  let stopFeeding = () => {};
   if (typeof opts.source !== 'string') {
     const source = opts.source;
     const stdin = child.stdin!;
@@ -99,21 +104,21 @@ export async function unpackLayer(opts: UnpackLayerOptions): Promise<UnpackedLay
       child.kill('SIGKILL');
     };
     source.once('error', onSourceError);
-    child.once('close', () => {
+    stopFeeding = () => {
       source.unpipe(stdin);
       source.removeListener('error', onSourceError);
-    });
+    };
     source.pipe(stdin);
   }
 
   let result: { code: number | null; signal: NodeJS.Signals | null };
   try {
-    result = await exited;
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) throw new InternalError(`${binary} not found: build it with \`make -C native\``, err);
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new InternalError(`running ${binary}: ${(err as Error).message}`, err);
+    result = await child.exited;
+  } finally {
+    stopFeeding();
+    opts.signal?.removeEventListener('abort', onAbort);
   }
+  if (aborted) opts.signal!.throwIfAborted();
   if (sourceError !== undefined) throw sourceError;
 
   const out = parseToolOutput(stdout);

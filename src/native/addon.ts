@@ -58,7 +58,7 @@ export interface RawAddon {
   abiVersion: number;
   pinNamespaces(dir: string, kinds: string[]): Promise<void>;
   pinProcessNamespace(pid: number, kind: string, target: string): void;
-  unpinNamespace(path: string): void;
+  unpinNamespaces(paths: string[]): Promise<void>;
   writeSysctlInNamespaces(namespaces: { net?: string; ipc?: string; uts?: string }, path: string, value: string): Promise<void>;
   netnsConnectTcp(nsPath: string, host: string, port: number, timeoutMs: number): Promise<number>;
   netnsLoopbackUp(nsPath: string): Promise<void>;
@@ -83,13 +83,22 @@ export interface RawAddon {
   lsetxattr(path: string, name: string, value: Buffer, mode: '' | 'create' | 'replace'): void;
   lgetxattr(path: string, name: string): Buffer | null;
   statfs(path: string): RawStatfs;
+  writeFileAtomic(dir: string, name: string, data: Buffer, mode: number, sync: boolean): Promise<void>;
+  syncFiles(dir: string, names: string[]): Promise<void>;
+  removeTree(path: string): Promise<void>;
+  mkdirAll(paths: string[], modes: number[]): Promise<void>;
+  rmdirTrees(paths: string[]): Promise<boolean>;
   compileDeviceFilter(rules: RawDeviceRule[]): Buffer;
   setDeviceFilter(cgroupDir: string, rules: RawDeviceRule[]): Promise<number>;
   attachedDeviceFilters(cgroupDir: string): number[];
   bpfProgramLoaded(id: number): boolean;
+  /** stdio: 'pipe' | 'ignore' | an fd, per child fd; fds: the daemon's end of each 'pipe' slot. */
+  spawnProcess(file: string, args: string[], env: string[], stdio: ('pipe' | 'ignore' | number)[]): Promise<{ pid: number; pidfd: number; fds: (number | null)[] }>;
+  /** null while the process runs; code -1 / signal 0 when not applicable. */
+  reapPidfd(pidfd: number): { code: number; signal: number } | null;
 }
 
-const ADDON_ABI = 2;
+const ADDON_ABI = 3;
 
 /** HUSK_ADDON overrides; else native/out/husk.node in the project (works from src/ and dist/). */
 export function addonPath(): string {

@@ -1,5 +1,7 @@
 // File-system calls Node lacks: device nodes, symlink-safe xattrs, statfs
-// flags, and mkdir with an exact mode.
+// flags, mkdir with an exact mode; and, each in one pool-thread call, a
+// durable file replace, mkdir -p of several paths and a recursive remove.
+import { basename, dirname } from 'node:path';
 import { addon } from './addon.js';
 
 export type NodeKind = 'char' | 'block' | 'fifo';
@@ -65,4 +67,52 @@ export function statfs(path: string): StatfsResult {
     nameMax: s.namelen,
     flags: s.flags,
   };
+}
+
+/**
+ * Replaces `path` (its directory must exist) with `data` through a temp file
+ * and a rename, in one pool-thread call: a crash of the daemon at any point
+ * leaves the old content or the new. `sync` adds fdatasync before and an
+ * fsync of the directory after the rename, for power loss. `mode` is
+ * subject to the umask, as with open(2).
+ */
+export function replaceFile(path: string, data: string | Uint8Array, mode: number, sync: boolean): Promise<void> {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return addon().writeFileAtomic(dirname(path), basename(path), bytes, mode, sync);
+}
+
+/** Makes earlier unsynced writes of `names` in `dir` (and renames and unlinks there) durable; names gone since are skipped. */
+export function syncFiles(dir: string, names: readonly string[]): Promise<void> {
+  return addon().syncFiles(dir, [...names]);
+}
+
+/**
+ * rm -rf in one pool-thread call (no JS per entry). Follows no symlink and
+ * refuses to descend into a mount point (EBUSY, the mounted content left
+ * alone). A missing path is fine.
+ */
+export function removeTree(path: string): Promise<void> {
+  return addon().removeTree(path);
+}
+
+/**
+ * rmdir of trees of empty directories (cgroups and their children), leaf
+ * first, all in one pool-thread call. False when one is still in use (EBUSY
+ * or ENOTEMPTY): it, its parents and the trees after it stay. A missing path
+ * counts as removed.
+ */
+export function rmdirTrees(paths: readonly string[]): Promise<boolean> {
+  return addon().rmdirTrees([...paths]);
+}
+
+/**
+ * mkdir -p of each [path, mode] in order, in one pool-thread call: missing
+ * parents get 0755, the path itself `mode` (less the umask, as with
+ * mkdir(2)). An existing directory is fine.
+ */
+export function makeDirs(dirs: readonly (readonly [path: string, mode: number])[]): Promise<void> {
+  return addon().mkdirAll(
+    dirs.map(([path]) => path),
+    dirs.map(([, mode]) => mode),
+  );
 }

@@ -4,7 +4,7 @@ export { NativeError, isNativeError } from './errors.js';
 export type { NativeErrorFields } from './errors.js';
 export { addonAvailable } from './addon.js';
 
-export { createPinnedNamespaces, pinProcessNamespace, unpinNamespace, unpinNamespaces, namespaceInode } from './namespaces.js';
+export { createPinnedNamespaces, pinProcessNamespace, unpinNamespaces, namespaceInode } from './namespaces.js';
 export type { NamespaceKind, PinnableNamespaceKind, PinnedNamespaces } from './namespaces.js';
 
 export { writeSysctl, setHostnameInNamespace, sysctlNamespace, sysctlPath } from './sysctl.js';
@@ -26,8 +26,10 @@ export type { SeccompProfile, SeccompRule, SeccompArg, SeccompAction, SeccompOpe
 
 export { pidfdOpen, closePidfd, pidfdSendSignal, pidfdHasExited, waitForPidfdExit, waitForProcessExit } from './pidfd.js';
 export type { WaitOptions } from './pidfd.js';
+export { spawnChild } from './spawn.js';
+export type { SpawnedChild, SpawnOptions, StdioSlot, ChildExit } from './spawn.js';
 
-export { mknod, mkdirExact, lsetxattr, lgetxattr, statfs, FS_MAGIC } from './fs.js';
+export { mknod, mkdirExact, lsetxattr, lgetxattr, statfs, replaceFile, syncFiles, removeTree, rmdirTrees, makeDirs, FS_MAGIC } from './fs.js';
 export type { NodeKind, StatfsResult } from './fs.js';
 
 export { compileDeviceFilter, setDeviceFilter, attachedDeviceFilters, bpfProgramLoaded, BPF_INSN_SIZE } from './device-filter.js';

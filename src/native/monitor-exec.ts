@@ -3,15 +3,16 @@
 // {"error":...}; then it exits with the command's code (128+signal if killed).
 // fd 4 takes "resize ROWS COLS" and "signal N" lines. Killing the exec
 // monitor kills the command (PR_SET_PDEATHSIG).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { writeFileAtomic } from '../common/atomic-write.js';
+import { isNativeError } from './errors.js';
 import { MonitorError, monitorErrorFromReport } from './monitor-errors.js';
+import { spawnChild, type ChildExit, type SpawnedChild } from './spawn.js';
 import type { ExecSpec } from './spec.js';
 
 export interface ExecOptions {
@@ -25,11 +26,11 @@ export interface ExecOptions {
 export interface ExecHandle {
   /** Host pid of the command. */
   pid: number;
-  monitor: ChildProcess;
+  monitor: SpawnedChild;
   stdin: Writable | null;
   stdout: Readable | null;
   stderr: Readable | null;
-  /** The command's exit code (128+signal when a signal ended it). */
+  /** The command's exit code (128+signal when a signal ended it); stdout and stderr may still hold output. */
   exit: Promise<number>;
   /** Sets the window size of the command's terminal (spec.process.terminal). */
   resize(rows: number, cols: number): void;
@@ -48,19 +49,23 @@ async function monitorBinary(options: ExecOptions): Promise<string> {
 /** Starts the command; resolves once it runs, rejects with a MonitorError when setup or execve failed. */
 export async function execInContainer(spec: ExecSpec, options: ExecOptions = {}): Promise<ExecHandle> {
   const specPath = join(options.specDir ?? tmpdir(), `husk-exec-${randomBytes(8).toString('hex')}.json`);
-  await writeFileAtomic(specPath, JSON.stringify(spec), 0o600);
+  await writeFileAtomic(specPath, JSON.stringify(spec), 0o600, { sync: false }); // lives for one exec
   const io = options.stdio ?? 'pipe';
-  const child = spawn(await monitorBinary(options), ['exec', specPath, '--status-fd', '3', '--control-fd', '4'], { stdio: [io, io, io, 'pipe', 'pipe'] });
-  // Node drains a child's stdio nobody reads yet when the child exits, which
-  // would drop a fast command's output: take it into our own buffers at once.
+  let child: SpawnedChild;
+  try {
+    child = await spawnChild(await monitorBinary(options), ['exec', specPath, '--status-fd', '3', '--control-fd', '4'], { stdio: [io, io, io, 'pipe', 'pipe'] });
+  } catch (e) {
+    await unlink(specPath).catch(() => undefined);
+    throw new MonitorError('spawn monitor', isNativeError(e) ? e.errno : 0, (e as Error).message);
+  }
+  // Drained into our own buffers at once, so the pipes close when the monitor
+  // exits even for a caller that never reads them (a killed exec).
   const stdout = child.stdout ? child.stdout.pipe(new PassThrough()) : null;
   const stderr = child.stderr ? child.stderr.pipe(new PassThrough()) : null;
-  const status = child.stdio[3] as Readable;
-  const control = child.stdio[4] as Writable;
+  const status = child.stdio[3]!;
+  const control = child.stdio[4]!;
   control.on('error', () => undefined);
-  const exit = new Promise<number>((resolve) => {
-    child.once('close', (code, signal) => resolve(code ?? 128 + (signal ? osSignal(signal) : 0)));
-  });
+  const exit = child.reaped.then(exitCode);
   try {
     const first = await new Promise<string>((resolve, reject) => {
       let buf = '';
@@ -74,8 +79,8 @@ export async function execInContainer(spec: ExecSpec, options: ExecOptions = {})
         }
       };
       status.on('data', onData);
-      child.once('error', (e) => reject(new MonitorError('spawn monitor', 0, e.message)));
-      void exit.then((code) => reject(new MonitorError('exec', 0, `the exec monitor exited (${code}) before the command ran`)));
+      // After a report line, this close settles nothing.
+      status.once('close', () => void exit.then((code) => reject(new MonitorError('exec', 0, `the exec monitor exited (${code}) before the command ran`))));
     });
     const parsed = JSON.parse(first) as { pid?: number; error?: { step?: unknown; errno?: unknown; message?: unknown } };
     if (parsed.error) throw monitorErrorFromReport(parsed.error);
@@ -94,15 +99,15 @@ export async function execInContainer(spec: ExecSpec, options: ExecOptions = {})
     };
   } catch (e) {
     child.kill('SIGKILL');
+    for (const socket of child.stdio) socket?.destroy();
     throw e;
   } finally {
     await unlink(specPath).catch(() => undefined);
   }
 }
 
-function osSignal(name: NodeJS.Signals): number {
-  const table: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGHUP: 1 };
-  return table[name] ?? 0;
+function exitCode({ code, signal }: ChildExit): number {
+  return code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
 }
 
 export interface ExecResult {

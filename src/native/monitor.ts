@@ -1,7 +1,7 @@
 // The door to husk-monitor: create a container (the monitor detaches and
 // holds it), start it, signal it, resize its terminal, reopen its log,
-// attach, read its exit record, exec into it. Plain child_process and net.
-import { spawn } from 'node:child_process';
+// attach, read its exit record, exec into it. Children start through the
+// addon's posix_spawn (no fork of the daemon); sockets are plain net.
 import { readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import { writeSpec, type ContainerSpec } from './spec.js';
 import { MonitorError, monitorErrorFromReport } from './monitor-errors.js';
 import { monitorCommand } from './monitor-control.js';
 import { spawnerFor } from './monitor-spawner.js';
+import { isNativeError } from './errors.js';
+import { spawnChild, type SpawnedChild } from './spawn.js';
 
 export { attach, type AttachSession } from './monitor-attach.js';
 export { readExitFile, type MonitorExit } from './monitor-exit.js';
@@ -45,30 +47,24 @@ export interface CreatedContainer {
 }
 
 /** Runs the monitor and returns its one JSON stdout line. */
-export function runMonitor(args: string[], options: MonitorOptions = {}): Promise<{ line: string; code: number | null }> {
+export async function runMonitor(args: string[], options: MonitorOptions = {}): Promise<{ line: string; code: number | null }> {
   const bin = options.monitorPath ?? monitorBinaryPath();
   const timeoutMs = options.timeoutMs ?? 30_000;
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.once('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(new MonitorError('spawn monitor', typeof e.errno === 'number' ? Math.abs(e.errno) : 0, `${bin}: ${e.message}`));
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      const line = out.split('\n').find((l) => l.trim() !== '');
-      if (line === undefined) {
-        reject(new MonitorError('monitor', 0, `${bin} ${args[0]} printed nothing (exit ${code ?? signal})${err ? `: ${err.trim()}` : ''}`));
-        return;
-      }
-      resolve({ line, code });
-    });
-  });
+  let child: SpawnedChild;
+  try {
+    child = await spawnChild(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    throw new MonitorError('spawn monitor', isNativeError(e) ? e.errno : 0, (e as Error).message);
+  }
+  let out = '';
+  let err = '';
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const { code, signal } = await child.exited.finally(() => clearTimeout(timer));
+  const line = out.split('\n').find((l) => l.trim() !== '');
+  if (line === undefined) throw new MonitorError('monitor', 0, `${bin} ${args[0]} printed nothing (exit ${code ?? signal})${err ? `: ${err.trim()}` : ''}`);
+  return { line, code };
 }
 
 /**

@@ -28,22 +28,14 @@ export function pinProcessNamespace(pid: number, kind: NamespaceKind, target: st
   addon().pinProcessNamespace(pid, kind, target);
 }
 
-/** Unmounts and removes one pin file; a missing or unmounted file is fine. */
-export function unpinNamespace(path: string): void {
-  addon().unpinNamespace(path);
-}
-
-/** Removes every pin in the record; all are attempted, the first error is thrown after. */
-export function unpinNamespaces(pins: PinnedNamespaces): void {
-  let first: unknown;
-  for (const path of Object.values(pins)) {
-    try {
-      unpinNamespace(path);
-    } catch (e) {
-      first ??= e;
-    }
-  }
-  if (first !== undefined) throw first;
+/**
+ * Unmounts and removes pin files (a missing or unmounted one is fine), on a
+ * pool thread: each unmount waits for an RCU grace period. All are
+ * attempted; the first error is thrown after.
+ */
+export async function unpinNamespaces(pins: PinnedNamespaces | readonly string[]): Promise<void> {
+  const paths = Array.isArray(pins) ? [...pins] : (Object.values(pins) as string[]);
+  if (paths.length) await addon().unpinNamespaces(paths);
 }
 
 /** The namespace's inode number: two paths name the same namespace iff these match. */

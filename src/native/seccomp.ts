@@ -81,6 +81,6 @@ export function compileSeccomp(profile: SeccompProfile, ctx: CompileContext = {}
 /** Compiles and writes the BPF atomically to outPath (mode 0600); returns its instruction count. */
 export async function writeSeccompBpf(profile: SeccompProfile, outPath: string, ctx: CompileContext = {}): Promise<number> {
   const bpf = compileSeccomp(profile, ctx);
-  await writeFileAtomic(outPath, bpf, 0o600);
+  await writeFileAtomic(outPath, bpf, 0o600, { sync: false }); // read by the next start only: no power loss to survive
   return bpf.length / SOCK_FILTER_SIZE;
 }

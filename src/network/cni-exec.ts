@@ -1,8 +1,8 @@
 // Runs one CNI plugin the way the CNI spec's exec protocol says: the command
 // and its arguments in the environment, the configuration on stdin, the
 // result (or an error object) on stdout.
-import { spawn } from 'node:child_process';
 import { HuskError, DeadlineExceededError } from '../common/errors.js';
+import { spawnChild } from '../native/index.js';
 
 export type CniCommand = 'ADD' | 'DEL' | 'CHECK' | 'VERSION';
 
@@ -33,7 +33,7 @@ export class CniPluginError extends HuskError {
 
 export async function invokePlugin(inv: CniInvocation): Promise<unknown> {
   const plugin = inv.pluginPath.split('/').pop()!;
-  const child = spawn(inv.pluginPath, [], {
+  const child = await spawnChild(inv.pluginPath, [], {
     env: {
       PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
       CNI_COMMAND: inv.command,
@@ -47,20 +47,17 @@ export async function invokePlugin(inv: CniInvocation): Promise<unknown> {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdin.on('error', () => undefined); // a plugin may exit before reading its config
-  child.stdin.end(JSON.stringify(inv.config));
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin!.on('error', () => undefined); // a plugin may exit before reading its config
+  child.stdin!.end(JSON.stringify(inv.config));
 
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     child.kill('SIGKILL');
   }, inv.timeoutMs);
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve(code));
-  }).finally(() => clearTimeout(timer));
+  const { code: exitCode } = await child.exited.finally(() => clearTimeout(timer));
 
   if (timedOut) throw new DeadlineExceededError(`CNI plugin ${plugin} ${inv.command} did not finish within ${inv.timeoutMs} ms`);
   if (exitCode !== 0) {

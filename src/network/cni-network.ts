@@ -2,13 +2,14 @@
 // when a pod's sandbox starts, DEL it (in reverse, with the cached result)
 // when the pod stops. DEL is idempotent.
 import { readFile, unlink, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { HuskConfig } from '../config/config.js';
 import { writeFileAtomic } from '../common/atomic-write.js';
 import { FailedPreconditionError, isErrno } from '../common/errors.js';
 import { findNetworkConfig, findPlugin, type CniNetworkList } from './cni-config.js';
 import { invokePlugin, type CniCommand } from './cni-exec.js';
 import { log } from '../log/logger.js';
+import { BackgroundSync } from '../store/background-sync.js';
 
 export interface PortMapping {
   hostPort: number;
@@ -46,9 +47,11 @@ const PLUGIN_TIMEOUT_MS = 120_000;
 
 export class CniNetwork {
   private readonly cacheDir: string;
+  private readonly disk: BackgroundSync;
 
   constructor(private readonly config: HuskConfig) {
     this.cacheDir = join(config.root, 'cni', 'results');
+    this.disk = new BackgroundSync(this.cacheDir);
   }
 
   async setUp(req: PodNetworkRequest): Promise<PodNetworkStatus> {
@@ -69,7 +72,9 @@ export class CniNetwork {
       );
       throw e;
     }
-    await writeFileAtomic(this.cachePath(req.podSandboxId), JSON.stringify({ network, request: req, result: prevResult } satisfies CachedAttachment));
+    const cache = this.cachePath(req.podSandboxId);
+    await writeFileAtomic(cache, JSON.stringify({ network, request: req, result: prevResult } satisfies CachedAttachment), 0o644, { sync: false });
+    this.disk.add(basename(cache));
     return { ips: ipsOf(prevResult), interfaceName: IFNAME, networkName: network.name };
   }
 
@@ -86,9 +91,12 @@ export class CniNetwork {
       const order = network.plugins.map((_, i) => i).reverse();
       await this.delChain(network, request, cached?.result, order);
     }
-    await unlink(this.cachePath(podSandboxId)).catch((e: unknown) => {
+    try {
+      await unlink(this.cachePath(podSandboxId));
+      this.disk.add();
+    } catch (e) {
       if (!isErrno(e, 'ENOENT')) throw e;
-    });
+    }
   }
 
   /** The cached ADD result, for pod status after a daemon restart. */

@@ -4,10 +4,10 @@
 // monitor. Only a pod that shares one PID namespace gets an infra process:
 // a PID namespace needs a live PID 1 (husk-pause, which also reaps orphans).
 import { join } from 'node:path';
-import { mkdir, rm, copyFile, chmod } from 'node:fs/promises';
+import { mkdir, copyFile, chmod } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createContainer, startContainer, signalContainer, monitorState, pauseBinaryPath, readMonitorPid, waitForProcessExit } from '../native/index.js';
-import { pinProcessNamespace, unpinNamespace } from '../native/index.js';
+import { pinProcessNamespace, removeTree } from '../native/index.js';
 import type { ContainerSpec } from '../native/index.js';
 import {
   createPinnedNamespaces,
@@ -103,11 +103,9 @@ export class NativeSandboxRuntime implements SandboxRuntime {
 
   async remove(pod: PodRecord): Promise<void> {
     await this.stop(pod);
-    if (pod.handles?.pidnsPath) unpinNamespace(pod.handles.pidnsPath);
-    unpinNamespaces(pinsOf(pod));
+    await unpinNamespaces([...Object.values(pinsOf(pod)), ...(pod.handles?.pidnsPath ? [pod.handles.pidnsPath] : [])]);
     if (pod.handles?.infraCgroupPath) await this.cgroups.remove(pod.handles.infraCgroupPath);
-    await rm(nsDir(pod), { recursive: true, force: true });
-    await rm(infraDir(pod), { recursive: true, force: true });
+    await Promise.all([removeTree(nsDir(pod)), removeTree(infraDir(pod))]);
   }
 
   async isRunning(pod: PodRecord): Promise<boolean> {

@@ -1,7 +1,8 @@
 // The pod sandbox state machine. Every change is persisted before it is
 // acted on and after it is done, so a restart after kill -9 finds each pod
 // either whole, or half-made and marked `creating` (then cleaned up).
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { removeTree } from '../native/index.js';
 import { join } from 'node:path';
 import type { HuskConfig } from '../config/config.js';
 import { newId, resolveId } from '../common/ids.js';
@@ -217,7 +218,7 @@ export class PodService {
   private async freeResources(pod: PodRecord): Promise<void> {
     await this.tearDownNetwork(pod);
     await this.runtime.remove(pod);
-    await rm(pod.stateDir, { recursive: true, force: true });
+    await removeTree(pod.stateDir);
   }
 
   /** CNI DEL, unless StopPodSandbox already did it; a half-made pod without a cached result is torn down from the config. */

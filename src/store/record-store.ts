@@ -1,10 +1,11 @@
 // Durable metadata: one JSON file per object, written atomically (temp file,
-// fsync, rename, fsync dir), so after kill -9 at any moment every record is
-// either its old or its new version. The daemon keeps the records in memory
-// and this store only persists them.
+// rename), so after kill -9 at any moment every record is either its old or
+// its new version; BackgroundSync then makes it survive power loss too. The
+// daemon keeps the records in memory and this store only persists them.
 import { readdir, readFile, unlink, mkdir, rename } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeFileAtomic, syncDir } from '../common/atomic-write.js';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from '../common/atomic-write.js';
+import { BackgroundSync } from './background-sync.js';
 import { isErrno } from '../common/errors.js';
 import { isFullId } from '../common/ids.js';
 import { log } from '../log/logger.js';
@@ -15,11 +16,14 @@ const TOMBSTONE = '.removing';
 export class RecordStore<T extends { id: string }> {
   /** Writes to one record are serialised so a slow older write never lands after a newer one. */
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly disk: BackgroundSync;
 
   constructor(
     readonly dir: string,
     private readonly kind: string,
-  ) {}
+  ) {
+    this.disk = new BackgroundSync(dir);
+  }
 
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -49,14 +53,18 @@ export class RecordStore<T extends { id: string }> {
 
   save(record: T): Promise<void> {
     const snapshot = JSON.stringify(record);
-    return this.enqueue(record.id, () => writeFileAtomic(this.pathOf(record.id), snapshot, 0o600));
+    return this.enqueue(record.id, async () => {
+      const path = this.pathOf(record.id);
+      await writeFileAtomic(path, snapshot, 0o600, { sync: false });
+      this.disk.add(basename(path));
+    });
   }
 
   remove(id: string): Promise<void> {
     return this.enqueue(id, async () => {
       try {
         await unlink(this.pathOf(id));
-        await syncDir(this.dir);
+        this.disk.add();
       } catch (e) {
         if (!isErrno(e, 'ENOENT')) throw e;
       }
@@ -69,7 +77,10 @@ export class RecordStore<T extends { id: string }> {
    * leaves one or the other.
    */
   tombstone(id: string): Promise<void> {
-    return this.enqueue(id, () => rename(this.pathOf(id), this.tombstonePath(id)));
+    return this.enqueue(id, async () => {
+      await rename(this.pathOf(id), this.tombstonePath(id));
+      this.disk.add();
+    });
   }
 
   /** Forgets a tombstone once its teardown is done. */
@@ -78,7 +89,13 @@ export class RecordStore<T extends { id: string }> {
       await unlink(this.tombstonePath(id)).catch((e: unknown) => {
         if (!isErrno(e, 'ENOENT')) throw e;
       });
+      this.disk.add();
     });
+  }
+
+  /** Resolves once every change so far is on disk, not only in the page cache. */
+  synced(): Promise<void> {
+    return this.disk.settled();
   }
 
   private tombstonePath(id: string): string {

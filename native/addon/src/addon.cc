@@ -10,7 +10,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   husk::InitPidfd(env, exports);
   husk::InitFs(env, exports);
   husk::InitDevfilter(env, exports);
-  exports.Set("abiVersion", Napi::Number::New(env, 2));
+  husk::InitSpawn(env, exports);
+  exports.Set("abiVersion", Napi::Number::New(env, 3));
   return exports;
 }
 

@@ -23,12 +23,22 @@ Napi::Value PinNamespaces(const Napi::CallbackInfo &info) {
   return PromiseWorker::Run(env, [dir, flags](husk_error *err) { return husk_pin_namespaces(dir.c_str(), flags, err); });
 }
 
-// unpinNamespace(path): void
-Napi::Value UnpinNamespace(const Napi::CallbackInfo &info) {
-  std::string path = StringArg(info, 0, "path");
-  husk_error err;
-  if (husk_unpin_namespace(path.c_str(), &err) < 0) throw MakeError(info.Env(), err);
-  return info.Env().Undefined();
+// unpinNamespaces(paths[]): Promise<void>. Off the JS thread: each unmount
+// waits out an RCU grace period in the kernel. All are attempted; the first
+// failure rejects.
+Napi::Value UnpinNamespaces(const Napi::CallbackInfo &info) {
+  std::vector<std::string> paths = StringArray(info.Env(), info[0], "paths");
+  return PromiseWorker::Run(info.Env(), [paths](husk_error *err) {
+    int rc = 0;
+    husk_error each;
+    for (const std::string &path : paths) {
+      if (husk_unpin_namespace(path.c_str(), &each) < 0 && rc == 0) {
+        *err = each;
+        rc = -1;
+      }
+    }
+    return rc;
+  });
 }
 
 // pinProcessNamespace(pid, kind, target): void
@@ -114,7 +124,7 @@ Napi::Value NetnsInterfaces(const Napi::CallbackInfo &info) {
 void InitNamespaces(Napi::Env env, Napi::Object exports) {
   exports.Set("pinNamespaces", Napi::Function::New(env, PinNamespaces, "pinNamespaces"));
   exports.Set("pinProcessNamespace", Napi::Function::New(env, PinProcessNamespace, "pinProcessNamespace"));
-  exports.Set("unpinNamespace", Napi::Function::New(env, UnpinNamespace, "unpinNamespace"));
+  exports.Set("unpinNamespaces", Napi::Function::New(env, UnpinNamespaces, "unpinNamespaces"));
   exports.Set("writeSysctlInNamespaces", Napi::Function::New(env, WriteSysctlInNamespaces, "writeSysctlInNamespaces"));
   exports.Set("netnsConnectTcp", Napi::Function::New(env, NetnsConnectTcp, "netnsConnectTcp"));
   exports.Set("netnsLoopbackUp", Napi::Function::New(env, NetnsLoopbackUp, "netnsLoopbackUp"));

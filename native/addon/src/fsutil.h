@@ -1,5 +1,6 @@
 /* File-system calls Node does not offer: mknod, l*xattr, statfs with
- * flags, and mkdir with an exact mode (no umask). */
+ * flags, mkdir with an exact mode (no umask), a durable file replace and a
+ * recursive remove, each in one call. */
 #ifndef HUSK_ADDON_FSUTIL_H
 #define HUSK_ADDON_FSUTIL_H
 
@@ -35,6 +36,30 @@ typedef struct {
 } husk_statfs_result;
 
 int husk_statfs(const char *path, husk_statfs_result *out, husk_error *err);
+
+/* Replaces dir/name so that a crash of the process at any point leaves the
+ * old content or the new: temp file, rename. With `sync`, also fdatasync
+ * before the rename and fsync of dir after: the new content then survives
+ * power loss once this returns. One call, so one trip to a pool thread. */
+int husk_write_file_atomic(const char *dir, const char *name, const void *data, size_t len, mode_t mode, int sync, husk_error *err);
+
+/* fdatasync of each dir/name that still exists, then fsync of dir: makes
+ * earlier unsynced writes, renames and unlinks in dir durable. */
+int husk_sync_files(const char *dir, const char *const *names, size_t n, husk_error *err);
+
+/* mkdir -p: missing parents get 0755, path itself `mode` (both less the
+ * umask, as with mkdir(2)); an existing directory is fine. */
+int husk_mkdir_all(const char *path, mode_t mode, husk_error *err);
+
+/* rm -rf that neither follows symlinks nor descends into a mount point
+ * (such a tree fails with EBUSY, its mounted content untouched). A missing
+ * path is fine. */
+int husk_remove_tree(const char *path, husk_error *err);
+
+/* rmdir of a tree of empty directories (a cgroup and its children), leaf
+ * first. Sets *busy and stops when one is in use (EBUSY, ENOTEMPTY); a
+ * missing path is fine. */
+int husk_rmdir_tree(const char *path, int *busy, husk_error *err);
 
 #ifdef __cplusplus
 }

@@ -6,7 +6,7 @@ import type { CgroupManager, MemoryCgroup, RemoveOptions } from '../manager.js';
 import { cgroupDir, containerCgroupPath, normalizeCgroupPath, pathPrefixes, podCgroupPath } from '../path.js';
 import { RESOURCE_FIELDS, validateResources, type CgroupResources } from '../resources.js';
 import { emptyStats, type CgroupStats } from '../stats.js';
-import { missingPrefixes, undoCreate, removeTree, sigkill, treePids, tryRemoveEmptyTree, waitEmpty } from '../teardown.js';
+import { missingPrefixes, undoCreate, removeTree, sigkill, treePids, waitEmpty } from '../teardown.js';
 import { applyCpu, wantsCpu } from './cpu.js';
 import { cpuacctStats } from './cpuacct.js';
 import { applyCpuset, inheritCpuset } from './cpuset.js';
@@ -145,8 +145,7 @@ export class V1CgroupManager implements CgroupManager {
     const timeoutMs = options.timeoutMs ?? DEFAULT_REMOVE_TIMEOUT_MS;
     const dirs = this.procDirs(path);
     // The usual case is a container that has already exited: its cgroups just go.
-    const removed = await Promise.all(dirs.map((dir) => tryRemoveEmptyTree(this.fs, dir)));
-    if (removed.every(Boolean)) return;
+    if (await this.fs.removeEmptyTrees(dirs)) return;
     if ((await treePids(this.fs, dirs)).length > 0) {
       const freezerDir = this.dirOf('freezer', path);
       let frozen = false;

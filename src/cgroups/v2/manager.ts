@@ -6,7 +6,7 @@ import type { CgroupManager, MemoryCgroup, RemoveOptions } from '../manager.js';
 import { cgroupDir, containerCgroupPath, normalizeCgroupPath, podCgroupPath, pathPrefixes } from '../path.js';
 import { validateResources, type CgroupResources } from '../resources.js';
 import { emptyStats, type CgroupStats } from '../stats.js';
-import { missingPrefixes, undoCreate, removeTree, sigkill, treePids, tryRemoveEmptyTree, waitEmpty } from '../teardown.js';
+import { missingPrefixes, undoCreate, removeTree, sigkill, treePids, waitEmpty } from '../teardown.js';
 import { enableSubtreeControllers, requiredControllers, STANDARD_CONTROLLERS } from './controllers.js';
 import { applyCpu, cpuStats } from './cpu.js';
 import { applyCpuset } from './cpuset.js';
@@ -125,7 +125,7 @@ export class V2CgroupManager implements CgroupManager {
     if (normalizeCgroupPath(path, 'cgroup path') === '/') throw new InvalidArgumentError('cgroup path', 'the root cgroup is not managed');
     const timeoutMs = options.timeoutMs ?? DEFAULT_REMOVE_TIMEOUT_MS;
     const dir = this.dir(path);
-    if (!(await this.fs.exists(dir)) || (await tryRemoveEmptyTree(this.fs, dir))) return;
+    if (!(await this.fs.exists(dir)) || (await this.fs.removeEmptyTrees([dir]))) return;
     await killTree(this.fs, dir);
     await waitEmpty(this.fs, [dir], timeoutMs, sigkill);
     await removeTree(this.fs, dir, timeoutMs);

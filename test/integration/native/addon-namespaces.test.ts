@@ -17,7 +17,6 @@ import {
   setHostnameInNamespace,
   setPropagation,
   unmount,
-  unpinNamespace,
   unpinNamespaces,
   writeSysctl,
   type PinnedNamespaces,
@@ -31,9 +30,9 @@ describe('native addon: pinned namespaces', function () {
     dir = mkdtempSync('/tmp/husk-addon-ns-');
   });
 
-  after(function () {
+  after(async function () {
     if (!dir) return;
-    for (const name of readdirSync(dir)) unpinNamespace(join(dir, name));
+    await unpinNamespaces(readdirSync(dir).map((name) => join(dir, name)));
     expect(mountsUnder(dir)).to.deep.equal([]);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -46,7 +45,7 @@ describe('native addon: pinned namespaces', function () {
     expect(await interfacesInNetns(pins.net!)).to.deep.equal(['lo']);
     // The daemon's own threads never moved.
     expect(namespaceInode('/proc/thread-self/ns/net')).to.equal(namespaceInode('/proc/self/ns/net'));
-    unpinNamespace(pins.net!);
+    await unpinNamespaces([pins.net!]);
     expect(existsSync(pins.net!)).to.equal(false);
   });
 
@@ -55,7 +54,7 @@ describe('native addon: pinned namespaces', function () {
     for (const [kind, path] of Object.entries(pins)) {
       expect(namespaceInode(path), kind).to.not.equal(namespaceInode(`/proc/self/ns/${kind}`));
     }
-    unpinNamespaces(pins);
+    await unpinNamespaces(pins);
     expect(readdirSync(dir)).to.deep.equal([]);
   });
 
@@ -70,7 +69,7 @@ describe('native addon: pinned namespaces', function () {
       const target = join(dir, 'pid');
       pinProcessNamespace(child.pid!, 'pid', target);
       expect(statSync(target).ino).to.equal(namespaceInode(`/proc/${child.pid}/ns/pid`));
-      unpinNamespace(target);
+      await unpinNamespaces([target]);
     } finally {
       child.kill('SIGKILL');
     }
@@ -105,7 +104,7 @@ describe('native addon: pinned namespaces', function () {
       expect(ensurePrivateMount(podDir)).to.equal(true);
       const pins = await createPinnedNamespaces(podDir, ['net', 'mnt']);
       expect(namespaceInode(pins.mnt!)).to.not.equal(namespaceInode('/proc/self/ns/mnt'));
-      unpinNamespaces(pins);
+      await unpinNamespaces(pins);
       unmount(podDir);
     } finally {
       unmount(shared, { detach: true });
@@ -118,8 +117,8 @@ describe('native addon: pinned namespaces', function () {
     const err = await createPinnedNamespaces(dir, ['net', 'uts']).catch((e: unknown) => e);
     expect((err as NativeError).code).to.equal('EEXIST');
     expect(readdirSync(dir)).to.deep.equal(['uts']);
-    unpinNamespace(join(dir, 'uts'));
-    unpinNamespace(join(dir, 'uts')); // idempotent
+    await unpinNamespaces([join(dir, 'uts')]);
+    await unpinNamespaces([join(dir, 'uts')]); // idempotent
   });
 });
 
@@ -134,9 +133,9 @@ describe('native addon: sysctls and hostname in pinned namespaces', function () 
     pins = await createPinnedNamespaces(dir, ['net', 'ipc', 'uts']);
   });
 
-  after(function () {
+  after(async function () {
     if (!dir) return;
-    unpinNamespaces(pins);
+    await unpinNamespaces(pins);
     expect(mountsUnder(dir)).to.deep.equal([]);
     rmSync(dir, { recursive: true, force: true });
   });

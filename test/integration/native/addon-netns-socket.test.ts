@@ -11,7 +11,7 @@ import {
   NativeError,
   openTcpSocketInNetns,
   setLoopbackUp,
-  unpinNamespace,
+  unpinNamespaces,
 } from '../../../src/native/index.js';
 
 const PORT = 18080;
@@ -59,7 +59,7 @@ describe('native addon: TCP sockets inside a network namespace', function () {
       }
     }
     if (!dir) return;
-    for (const name of readdirSync(dir)) unpinNamespace(join(dir, name));
+    await unpinNamespaces(readdirSync(dir).map((name) => join(dir, name)));
     expect(mountsUnder(dir)).to.deep.equal([]);
     rmSync(dir, { recursive: true, force: true });
   });

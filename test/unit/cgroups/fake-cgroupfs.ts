@@ -154,6 +154,24 @@ export class FakeCgroupFs implements CgroupFs {
     await rm(path, { recursive: true });
   }
 
+  /** As the kernel's: rmdir leaf first, stopping at the first busy one. */
+  async removeEmptyTrees(paths: readonly string[]): Promise<boolean> {
+    for (const path of paths) if (!(await this.removeEmptyTree(path))) return false;
+    return true;
+  }
+
+  private async removeEmptyTree(path: string): Promise<boolean> {
+    if (!(await exists(path))) return true;
+    for (const child of await this.subdirs(path)) if (!(await this.removeEmptyTree(join(path, child)))) return false;
+    try {
+      await this.rmdir(path);
+      return true;
+    } catch (e) {
+      if (e instanceof CgroupFsError && e.code === 'EBUSY') return false;
+      throw e;
+    }
+  }
+
   readFile(path: string): Promise<string> {
     return kernelCgroupFs.readFile(path);
   }

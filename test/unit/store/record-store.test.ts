@@ -29,6 +29,18 @@ describe('RecordStore', () => {
     expect(readdirSync(join(dir, 'pods'))).to.deep.equal([`${a.id}.json`]);
   });
 
+  it('syncs saves, tombstones and purges to disk in the background, then settles', async () => {
+    const store = new RecordStore<Rec>(join(dir, 'bg'), 'pod');
+    await store.init();
+    const ids = Array.from({ length: 5 }, () => newId());
+    await Promise.all(ids.map((id, n) => store.save({ id, n })));
+    await store.tombstone(ids[0]!);
+    await store.purge(ids[0]!);
+    await store.synced();
+    await store.synced(); // nothing pending: settles at once
+    expect(readdirSync(join(dir, 'bg')).sort()).to.deep.equal(ids.slice(1).map((id) => `${id}.json`).sort());
+  });
+
   it('lands the last of many concurrent writes to one record', async () => {
     const store = new RecordStore<Rec>(join(dir, 'c'), 'container');
     await store.init();
