@@ -5,19 +5,11 @@
 // One job at a time, in order: a burst of removals (kubelet's garbage
 // collection) never competes much with the requests that keep coming.
 import { log } from '../log/logger.js';
+import { afterReply } from './after-reply.js';
 
 interface Job {
   context: Record<string, unknown>;
   work: () => Promise<void>;
-}
-
-/**
- * Resolves once the reply to the current request has left: grpc-js writes a
- * unary reply's trailers only when the message write completes, one event
- * loop turn after the handler returns; two check phases later it is out.
- */
-function afterReply(): Promise<void> {
-  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 export class DeferredWork {

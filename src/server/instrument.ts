@@ -10,7 +10,7 @@ import {
   type sendUnaryData,
   type StatusObject,
 } from '@grpc/grpc-js';
-import { log } from '../log/logger.js';
+import { log, type Logger } from '../log/logger.js';
 import { rpcRequests, rpcDuration, rpcInFlight } from '../metrics/rpc-metrics.js';
 import { toGrpcStatus, codeName } from './grpc-status.js';
 import { STREAMING_RPCS, type CallContext, type UnaryHandler, type StreamHandler } from './rpc-types.js';
@@ -52,7 +52,18 @@ function begin(method: string, rpc: string, domains: Domains, registry?: Set<Abo
   const requestId = randomUUID();
   const controller = new AbortController();
   registry?.add(controller);
-  const ctx: CallContext = { log: log.child({ req_id: requestId, method: rpc }), requestId, method, signal: controller.signal, domains };
+  const fields = { req_id: requestId, method: rpc };
+  let child: Logger | undefined;
+  const ctx: CallContext = {
+    // Most calls log only their one 'rpc' line: the child logger is made on first use.
+    get log() {
+      return (child ??= log.child(fields));
+    },
+    requestId,
+    method,
+    signal: controller.signal,
+    domains,
+  };
   const started = process.hrtime.bigint();
   rpcInFlight.inc({ method: rpc });
   let done = false;
@@ -69,10 +80,10 @@ function begin(method: string, rpc: string, domains: Domains, registry?: Set<Abo
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     rpcRequests.inc({ method: rpc, code });
     rpcDuration.observe({ method: rpc, code }, seconds);
-    const line = { code, duration_ms: Math.round(seconds * 1e6) / 1e3, ...(st ? { error: st.details } : {}) };
-    if (st?.code === Code.INTERNAL || st?.code === Code.UNKNOWN) ctx.log.error({ ...line, err }, 'rpc failed');
-    else if (READ_ONLY.test(rpc) && !st) ctx.log.debug(line, 'rpc');
-    else ctx.log.info(line, 'rpc');
+    const line = { ...fields, code, duration_ms: Math.round(seconds * 1e6) / 1e3, ...(st ? { error: st.details } : {}) };
+    if (st?.code === Code.INTERNAL || st?.code === Code.UNKNOWN) log.error({ ...line, err }, 'rpc failed');
+    else if (READ_ONLY.test(rpc) && !st) log.debug(line, 'rpc');
+    else log.info(line, 'rpc');
     return st;
   };
   return { ctx, controller, cancel, finish };

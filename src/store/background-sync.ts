@@ -7,6 +7,7 @@
 // torn by it is moved aside at the next start (RecordStore.load).
 import { syncFiles } from '../native/index.js';
 import { log } from '../log/logger.js';
+import { afterReply } from '../common/after-reply.js';
 
 export class BackgroundSync {
   private readonly pending = new Set<string>();
@@ -27,6 +28,7 @@ export class BackgroundSync {
 
   private async drain(): Promise<void> {
     try {
+      await afterReply();
       while (this.pending.size) {
         const names = [...this.pending].filter(Boolean);
         this.pending.clear();

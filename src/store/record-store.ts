@@ -2,6 +2,7 @@
 // rename), so after kill -9 at any moment every record is either its old or
 // its new version; BackgroundSync then makes it survive power loss too. The
 // daemon keeps the records in memory and this store only persists them.
+import { renameSync } from 'node:fs';
 import { readdir, readFile, unlink, mkdir, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-write.js';
@@ -78,7 +79,8 @@ export class RecordStore<T extends { id: string }> {
    */
   tombstone(id: string): Promise<void> {
     return this.enqueue(id, async () => {
-      await rename(this.pathOf(id), this.tombstonePath(id));
+      // One metadata syscall: cheaper in place than a trip to a pool thread and back.
+      renameSync(this.pathOf(id), this.tombstonePath(id));
       this.disk.add();
     });
   }
