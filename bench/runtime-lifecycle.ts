@@ -5,7 +5,9 @@
 // with 500 containers present, the daemon's RSS idle and with 20 pods, and the
 // monitors' RSS. If Debian's containerd is installed, the same lifecycle and
 // memory numbers against its CRI plugin (same bridge CNI, same images from the
-// same loopback registry) and husk/containerd ratios. Needs root.
+// same loopback registry) and husk/containerd ratios; the two lifecycles
+// alternate iteration by iteration, so a busy moment of the machine hits
+// both alike. Needs root.
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +15,7 @@ import { unary } from '../src/client/cri-client.js';
 import { startBenchRegistry, type BenchImages } from './lib/bench-images.js';
 import { benchCgroupParent, killCgroupTree, removeCgroupTree } from './lib/cgroups.js';
 import { containerdInstalled, startContainerdCri, type ContainerdCri } from './lib/containerd-cri.js';
-import { fleet, lifecycle, lifecycleOnce, LIFECYCLE_STEPS, removeAllPods, type Step, type Target } from './lib/cri-workload.js';
+import { fleet, lifecycleOnce, LIFECYCLE_STEPS, removeAllPods, type Step, type Target } from './lib/cri-workload.js';
 import { startBenchHusk, type BenchHusk } from './lib/husk-daemon.js';
 import { cwdUnder, pidsOf, rssOf, vmRssKb, type RssSummary } from './lib/proc-memory.js';
 import { mib, p50p99, percentile, timed } from './lib/stats.js';
@@ -44,6 +46,16 @@ interface RuntimeResult {
   containers: number;
 }
 
+/** One runtime under test: how to reach it and which processes are its own. */
+interface Runtime {
+  target: Target;
+  daemonPid(): number;
+  perContainerPids(): number[];
+  perPodPids?(): number[];
+  idleKb: number;
+  steps: Record<Step, number[]>;
+}
+
 const settle = (ms = 1000) => new Promise((r) => setTimeout(r, ms));
 
 function printSteps(steps: Record<Step, number[]>): void {
@@ -56,34 +68,56 @@ function rssLine(label: string, r: RssSummary): string {
   return `  ${label.padEnd(34)} ${String(r.count).padStart(4)} procs   avg ${mib(r.avgKb)}   max ${mib(r.maxKb)}   total ${mib(r.totalKb)}`;
 }
 
-/** The lifecycle, then `MEMORY_PODS` pods with one sleeping container each for memory. */
-async function measure(t: Target, daemonPid: () => number, perContainerPids: () => number[], perPodPids?: () => number[]): Promise<RuntimeResult> {
-  await settle();
-  const idleKb = vmRssKb(daemonPid());
-  await lifecycleOnce(t, 'warmup');
-  const steps = await lifecycle(t, ITERATIONS);
-  console.log(`\n${t.name}: lifecycle, ${ITERATIONS} iterations (after one warm-up), ms per gRPC call`);
-  printSteps(steps);
-
-  const wall = await timed(() => fleet(t, 'mem', MEMORY_PODS, 1, true));
-  await settle();
-  const busyKb = vmRssKb(daemonPid());
-  const perContainer = rssOf(perContainerPids());
-  const perPod = perPodPids ? rssOf(perPodPids()) : undefined;
-  console.log(`\n${t.name}: memory (VmRSS), ${MEMORY_PODS} pods x 1 running container (made in ${(wall / 1000).toFixed(1)} s)`);
-  console.log(`  daemon idle ${mib(idleKb)}   with ${MEMORY_PODS} pods ${mib(busyKb)}`);
-  return { steps, idleKb, busyKb, perContainer, perPod, containers: MEMORY_PODS };
+function newRuntime(target: Target, daemonPid: () => number, perContainerPids: () => number[], perPodPids?: () => number[]): Runtime {
+  return { target, daemonPid, perContainerPids, perPodPids, idleKb: 0, steps: Object.fromEntries(LIFECYCLE_STEPS.map((s) => [s, [] as number[]])) as Record<Step, number[]> };
 }
 
-async function runHusk(husk: BenchHusk, images: BenchImages, cgroupParent: string): Promise<RuntimeResult> {
+/**
+ * The lifecycle, one iteration of each runtime in turn: both see the same
+ * moments of a shared machine, so its load and noise do not favour either.
+ */
+async function interleavedLifecycles(runtimes: Runtime[]): Promise<void> {
+  await settle();
+  for (const r of runtimes) r.idleKb = vmRssKb(r.daemonPid());
+  for (const r of runtimes) await lifecycleOnce(r.target, 'warmup');
+  for (let i = 0; i < ITERATIONS; i++) {
+    for (const r of runtimes) {
+      const one = await lifecycleOnce(r.target, `lc-${i}`);
+      for (const s of LIFECYCLE_STEPS) r.steps[s].push(one[s]);
+    }
+  }
+  for (const r of runtimes) {
+    console.log(`\n${r.target.name}: lifecycle, ${ITERATIONS} iterations (after one warm-up, interleaved with ${runtimes.length - 1} other runtime), ms per gRPC call`);
+    printSteps(r.steps);
+  }
+}
+
+/** `MEMORY_PODS` pods with one sleeping container each, then the runtime's memory. */
+async function memory(r: Runtime): Promise<RuntimeResult> {
+  const t = r.target;
+  const wall = await timed(() => fleet(t, 'mem', MEMORY_PODS, 1, true));
+  await settle();
+  const busyKb = vmRssKb(r.daemonPid());
+  const perContainer = rssOf(r.perContainerPids());
+  const perPod = r.perPodPids ? rssOf(r.perPodPids()) : undefined;
+  console.log(`\n${t.name}: memory (VmRSS), ${MEMORY_PODS} pods x 1 running container (made in ${(wall / 1000).toFixed(1)} s)`);
+  console.log(`  daemon idle ${mib(r.idleKb)}   with ${MEMORY_PODS} pods ${mib(busyKb)}`);
+  return { steps: r.steps, idleKb: r.idleKb, busyKb, perContainer, perPod, containers: MEMORY_PODS };
+}
+
+function huskRuntime(husk: BenchHusk, images: BenchImages, cgroupParent: string): Runtime {
   const t: Target = { name: 'husk', cri: husk.cri, image: images.busybox, logDir: join(husk.dir, 'logs'), cgroupParent };
-  await unary(husk.cri.image, 'PullImage', { image: { image: images.busybox } });
-  const result = await measure(
+  return newRuntime(
     t,
     () => husk.proc.pid!,
     () => pidsOf('husk-monitor', cwdUnder(join(husk.state, 'containers'))),
     () => pidsOf('husk-monitor', cwdUnder(join(husk.state, 'pods'))),
   );
+}
+
+async function huskMemoryAndList(r: Runtime, husk: BenchHusk): Promise<RuntimeResult> {
+  const t = r.target;
+  const result = await memory(r);
   console.log(rssLine('husk-monitor per container', result.perContainer));
   if (result.perPod) console.log(rssLine('husk-monitor per pod (infra)', result.perPod));
   await removeAllPods(t);
@@ -103,7 +137,9 @@ async function runHusk(husk: BenchHusk, images: BenchImages, cgroupParent: strin
   return result;
 }
 
-async function runContainerd(images: BenchImages, cgroupParent: string): Promise<{ result?: RuntimeResult; why?: string; cd?: ContainerdCri }> {
+/** containerd's CRI with the images pulled, or why there is none. */
+async function startContainerd(images: BenchImages, cgroupParent: string): Promise<{ runtime?: Runtime; why?: string; cd?: ContainerdCri }> {
+  if (values['no-containerd']) return { why: '--no-containerd' };
   if (!containerdInstalled()) return { why: 'containerd, containerd-shim-runc-v2, runc or unshare not installed (Debian package `containerd`)' };
   let cd: ContainerdCri;
   try {
@@ -115,14 +151,10 @@ async function runContainerd(images: BenchImages, cgroupParent: string): Promise
   try {
     await unary(cd.cri.image, 'PullImage', { image: { image: images.busybox } });
     await unary(cd.cri.image, 'PullImage', { image: { image: images.pause } });
-    const result = await measure(t, () => cd.pid, () => cd.shimPids());
-    console.log(rssLine('containerd-shim-runc-v2 (per pod)', result.perContainer));
-    await removeAllPods(t);
-    return { result, cd };
   } catch (err) {
-    await removeAllPods(t).catch(() => undefined);
     return { why: `containerd's CRI failed: ${(err as Error).message}\n${cd.output().slice(-1500)}`, cd };
   }
+  return { runtime: newRuntime(t, () => cd.pid, () => cd.shimPids()), cd };
 }
 
 function compare(h: RuntimeResult, c: RuntimeResult): void {
@@ -151,17 +183,28 @@ async function main(): Promise<void> {
   let cd: ContainerdCri | undefined;
   try {
     husk = await startBenchHusk(images.registry.host);
-    const huskResult = await runHusk(husk, images, huskCgroup);
+    await unary(husk.cri.image, 'PullImage', { image: { image: images.busybox } });
+    const h = huskRuntime(husk, images, huskCgroup);
+    const started = await startContainerd(images, cdCgroup);
+    cd = started.cd;
+    const c = started.runtime;
+    await interleavedLifecycles(c ? [h, c] : [h]);
+    const huskResult = await huskMemoryAndList(h, husk);
     await husk.stop();
     husk = undefined;
-    if (values['no-containerd']) return;
-    const c = await runContainerd(images, cdCgroup);
-    cd = c.cd;
-    if (!c.result) {
-      console.log(`\ncontainerd: no comparison: ${c.why}`);
+    if (!c) {
+      console.log(`\ncontainerd: no comparison: ${started.why}`);
       return;
     }
-    compare(huskResult, c.result);
+    try {
+      const cdResult = await memory(c);
+      console.log(rssLine('containerd-shim-runc-v2 (per pod)', cdResult.perContainer));
+      await removeAllPods(c.target);
+      compare(huskResult, cdResult);
+    } catch (err) {
+      await removeAllPods(c.target).catch(() => undefined);
+      console.log(`\ncontainerd: no comparison: containerd's CRI failed: ${(err as Error).message}\n${cd!.output().slice(-1500)}`);
+    }
   } finally {
     await husk?.stop();
     await cd?.stop();
