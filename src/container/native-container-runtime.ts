@@ -11,7 +11,7 @@ import { FailedPreconditionError, InvalidArgumentError, isErrno, NotFoundError }
 import { diskUsage, type DiskUsage } from '../common/disk-usage.js';
 import { removeUnknownIdDirs } from '../common/orphan-dirs.js';
 import { fromCriResources, type CgroupManager, type CgroupStats, type DeviceRule } from '../cgroups/index.js';
-import type { ImageService } from '../image/index.js';
+import type { ImageRecord, ImageService } from '../image/index.js';
 import {
   runtimeDefaultProfile,
   loadLocalhostProfile,
@@ -114,7 +114,24 @@ export class NativeContainerRuntime implements ContainerRuntime {
   private async prepare(c: ContainerRecord, pod: PodRecord, pidTarget: ContainerRecord | undefined): Promise<PreparedContainer> {
     const image = this.images.get(c.imageId);
     if (!image) throw new NotFoundError('image', c.imageRef);
+    const layerDir = this.layerDir(c);
+    // Made while the spec is worked out; settled before any outcome, so a caller's cleanup finds them.
+    const dirsMade = makeDirs([
+      [join(layerDir, 'upper'), 0o755],
+      [join(layerDir, 'work'), 0o700],
+      [join(c.stateDir, 'rootfs'), 0o755],
+    ]);
+    try {
+      return await this.specify(c, pod, pidTarget, image, dirsMade);
+    } catch (e) {
+      await dirsMade.catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async specify(c: ContainerRecord, pod: PodRecord, pidTarget: ContainerRecord | undefined, image: ImageRecord, dirsMade: Promise<void>): Promise<PreparedContainer> {
     const layers = this.images.layerPaths(image);
+    const layerDir = this.layerDir(c);
     const spec = c.spec;
     const sec = spec.security;
     const { passwd, group } = await this.accounts.get(image.id, layers);
@@ -128,12 +145,6 @@ export class NativeContainerRuntime implements ContainerRuntime {
     let env = mergeEnv(image.runtime.env, spec.env);
     if (!env.some((e) => e.startsWith('HOME='))) env = [...env, `HOME=${user.home}`];
     const caps = containerCapabilities(sec.addCapabilities, sec.dropCapabilities, sec.privileged, hostBoundingSet());
-    const layerDir = this.layerDir(c);
-    await makeDirs([
-      [join(layerDir, 'upper'), 0o755],
-      [join(layerDir, 'work'), 0o700],
-      [join(c.stateDir, 'rootfs'), 0o755],
-    ]);
     const devices = await this.devices(c);
     const cgroupPath = this.cgroupPathOf(c, pod);
     let seccompBpfPath: string | undefined;
@@ -141,6 +152,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
     if (!sec.privileged && sec.seccomp.type !== 'unconfined') {
       const profile = sec.seccomp.type === 'runtime-default' ? runtimeDefaultProfile() : await loadLocalhostProfile(sec.seccomp.path, { field: 'config.linux.security_context.seccomp.localhost_ref' });
       seccompBpfPath = join(c.stateDir, 'seccomp.bpf');
+      await dirsMade;
       await writeSeccompBpf(profile, seccompBpfPath, { capabilities: caps });
       seccompFlags = seccompFilterFlags(profile);
     }
@@ -181,6 +193,7 @@ export class NativeContainerRuntime implements ContainerRuntime {
       cgroupDirs: this.cgroups.procDirs(cgroupPath),
       oom: { version: memory.version, memoryCgroupDir: memory.dir },
     });
+    await dirsMade;
     return {
       spec: containerSpec,
       cgroupPath,
