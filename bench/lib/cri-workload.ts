@@ -57,15 +57,6 @@ export async function lifecycleOnce(t: Target, name: string): Promise<Record<Ste
   return out;
 }
 
-export async function lifecycle(t: Target, iterations: number): Promise<Record<Step, number[]>> {
-  const samples = Object.fromEntries(LIFECYCLE_STEPS.map((s) => [s, [] as number[]])) as Record<Step, number[]>;
-  for (let i = 0; i < iterations; i++) {
-    const one = await lifecycleOnce(t, `lc-${i}`);
-    for (const s of LIFECYCLE_STEPS) samples[s].push(one[s]);
-  }
-  return samples;
-}
-
 /** `pods` pods with `perPod` containers each, created (and started when `start`), `parallel` pods at a time. */
 export async function fleet(t: Target, prefix: string, pods: number, perPod: number, start: boolean, parallel = 4): Promise<{ pods: string[]; containers: string[] }> {
   const podIds: string[] = [];

@@ -71,19 +71,23 @@ function begin(method: string, rpc: string, domains: Domains, registry?: Set<Abo
   const cancel = () => {
     if (!done) controller.abort();
   };
-  const finish = (err: unknown): StatusObject | undefined => {
-    done = true;
-    registry?.delete(controller);
+  const record = (st: StatusObject | undefined, seconds: number, err: unknown) => {
     rpcInFlight.dec({ method: rpc });
-    const st = err === undefined ? undefined : statusOf(err);
     const code = codeName(st?.code ?? Code.OK);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     rpcRequests.inc({ method: rpc, code });
     rpcDuration.observe({ method: rpc, code }, seconds);
     const line = { ...fields, code, duration_ms: Math.round(seconds * 1e6) / 1e3, ...(st ? { error: st.details } : {}) };
     if (st?.code === Code.INTERNAL || st?.code === Code.UNKNOWN) log.error({ ...line, err }, 'rpc failed');
     else if (READ_ONLY.test(rpc) && !st) log.debug(line, 'rpc');
     else log.info(line, 'rpc');
+  };
+  const finish = (err: unknown): StatusObject | undefined => {
+    done = true;
+    registry?.delete(controller);
+    const st = err === undefined ? undefined : statusOf(err);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    // After the reply's first bytes are written (grpc-js sends them from a native immediate): the client does not wait for bookkeeping.
+    setImmediate(record, st, seconds, err);
     return st;
   };
   return { ctx, controller, cancel, finish };

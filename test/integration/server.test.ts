@@ -14,6 +14,7 @@ import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { packageVersion, packageRoot } from '../../src/common/package-info.js';
 import { rpcError } from '../helpers/rpc-error.js';
+import { eventually } from '../helpers/eventually.js';
 
 async function metricsText(h: HuskUnderTest): Promise<string> {
   const res = await fetch(`http://${h.metricsAddress}/metrics`);
@@ -123,12 +124,17 @@ describe('husk serve (gRPC on a unix socket)', function () {
 
   it('logs one JSON line per RPC with method, code, duration and request ID', async () => {
     await unary(husk.cri.runtime, 'Version', {});
-    const lines = husk
-      .output()
-      .split('\n')
-      .filter((l) => l.includes('"msg":"rpc"'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const v = lines.find((l) => l.method === 'Version')!;
+    // written just after the reply
+    const v = await eventually(
+      () =>
+        husk
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('"msg":"rpc"'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+          .find((l) => l.method === 'Version'),
+      'the Version rpc line',
+    );
     expect(v).to.include({ code: 'OK' });
     expect(v.duration_ms).to.be.a('number');
     expect(v.req_id).to.match(/^[0-9a-f-]{36}$/);

@@ -1,5 +1,6 @@
 // Builders and waits for RuntimeService integration tests: a husk daemon with
 // a CNI bridge network of its own, the test registry's images, CRI requests.
+import { eventually } from '../../helpers/eventually.js';
 import { readFileSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -95,16 +96,7 @@ export function podConfig(name: string, logDir: string, extra: Record<string, un
   };
 }
 
-/** Polls until `fn` returns a value (not undefined) or the time is up. */
-export async function eventually<T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually };
 
 /** The text of a CRI log file (the message part of each line, partials joined). */
 export function logText(path: string): string {
