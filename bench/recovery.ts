@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     const parsed = line ? (JSON.parse(line) as { ms?: number; pods?: number; containers?: number }) : {};
     console.log('\nafter kill -9 and restart on the same roots:');
     console.log(`  "state recovered" (daemon's own)       ${parsed.ms?.toFixed(1) ?? '?'} ms  (pods ${parsed.pods ?? '?'}, containers ${parsed.containers ?? '?'})`);
-    console.log(`  spawn -> first successful ListContainers ${firstListAt - t} ms (includes node + tsx start)`);
+    console.log(`  spawn -> first successful ListContainers ${firstListAt - t} ms (includes node start)`);
     const list = (await unary(h.cri.runtime, 'ListContainers', {})).containers;
     const ours = new Set(made.containers);
     const running = list.filter((c) => ours.has(c.id) && c.state === RUNNING).length;
