@@ -5,7 +5,9 @@ import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http'
 import https from 'node:https';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
-import { RegistryStallError } from '../errors.js';
+import { RegistryStallError, RegistryUnavailableError } from '../errors.js';
+import { HuskError } from '../../common/errors.js';
+import { isRetryableError } from './retry.js';
 
 export interface SendOptions {
   method: 'GET' | 'HEAD' | 'POST';
@@ -60,7 +62,7 @@ export function send(opts: SendOptions): Promise<IncomingMessage> {
     };
     req.on('error', (err) => {
       clear();
-      reject(err);
+      reject(unreachable(err, what));
     });
     req.on('response', (res) => {
       clear();
@@ -69,6 +71,16 @@ export function send(opts: SendOptions): Promise<IncomingMessage> {
     });
     req.end(opts.body);
   });
+}
+
+/**
+ * A DNS or socket failure (ENOTFOUND, ECONNREFUSED...) means the registry
+ * cannot be reached: UNAVAILABLE to the client, not INTERNAL. Whether it is
+ * worth another attempt is decided as for the raw error.
+ */
+function unreachable(err: NodeJS.ErrnoException, what: string): Error {
+  if (err instanceof HuskError || !err.code || err.name === 'AbortError') return err;
+  return new RegistryUnavailableError(`${what}: ${err.message}`, { retryable: isRetryableError(err), cause: err });
 }
 
 function guardBody(res: IncomingMessage, stallMs: number, onStall: () => void): void {

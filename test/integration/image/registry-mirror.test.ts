@@ -61,6 +61,18 @@ describe('registry mirrors', function () {
     expect(blobGets(upstream.seen).size).to.be.greaterThan(0);
   });
 
+  it('answers UNAVAILABLE, naming the registry, when neither a mirror nor the upstream can be reached', async () => {
+    const dead = await closedPort();
+    const alsoDead = await closedPort();
+    s = await newService({ mirrors: { [`127.0.0.1:${alsoDead}`]: { endpoints: [`http://127.0.0.1:${dead}`] } }, insecure: [`127.0.0.1:${alsoDead}`] });
+    const err = (await s.service.pull(`127.0.0.1:${alsoDead}/husk-test/busybox:latest`).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { kind?: string; message?: string } | undefined;
+    expect(err?.kind).to.equal('Unavailable');
+    expect(err?.message).to.contain(`127.0.0.1:${alsoDead}`).and.contain('ECONNREFUSED');
+  });
+
   it('falls back when the mirror lacks the image', async () => {
     const empty = await startProxy(undefined); // answers 404 to everything
     try {
