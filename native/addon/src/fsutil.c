@@ -132,25 +132,31 @@ int husk_sync_files(const char *dir, const char *const *names, size_t n, husk_er
   return 0;
 }
 
-/* dirfd/name is a directory: empties it, then removes it. */
-static int remove_dir_at(int dirfd, const char *name, const char *root, husk_error *err) {
+/* Opens parent/name as a directory stream without following a symlink: 0
+ * with *out NULL when it is gone, -1 (err set, naming `step`) on failure. */
+static int open_dir_at(int parent, const char *name, const char *step, const char *root, DIR **out, husk_error *err) {
+  *out = NULL;
+  int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? 0 : husk_fail(err, errno, step, "open", "%s under %s", name, root);
+  *out = fdopendir(fd);
+  if (*out) return 0;
+  close(fd);
+  return husk_fail(err, errno, step, "fdopendir", "%s under %s", name, root);
+}
+
+/* parent/name is a directory: empties it, then removes it. */
+static int remove_dir_at(int parent, const char *name, const char *root, husk_error *err) {
   struct statx stx;
-  if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) < 0) {
+  if (statx(parent, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) < 0) {
     if (errno == ENOENT) return 0;
     return husk_fail(err, errno, "remove tree", "statx", "%s under %s", name, root);
   }
   if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
     return husk_fail(err, EBUSY, "remove tree", NULL, "%s under %s is a mount point", name, root);
-  int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return 0;
-    return husk_fail(err, errno, "remove tree", "open", "%s under %s", name, root);
-  }
-  DIR *dir = fdopendir(fd);
-  if (!dir) {
-    close(fd);
-    return husk_fail(err, errno, "remove tree", "fdopendir", "%s under %s", name, root);
-  }
+  DIR *dir;
+  if (open_dir_at(parent, name, "remove tree", root, &dir, err) < 0) return -1;
+  if (!dir) return 0;
+  int fd = dirfd(dir);
   int rc = 0;
   for (struct dirent *e; rc == 0 && (errno = 0, e = readdir(dir)) != NULL;) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
@@ -160,7 +166,7 @@ static int remove_dir_at(int dirfd, const char *name, const char *root, husk_err
   }
   if (rc == 0 && errno != 0) rc = husk_fail(err, errno, "remove tree", "readdir", "%s under %s", name, root);
   closedir(dir);
-  if (rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+  if (rc == 0 && unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
     rc = husk_fail(err, errno, "remove tree", "rmdir", "%s under %s", name, root);
   return rc;
 }
@@ -177,17 +183,11 @@ static int is_dir_entry(int dirfd, const struct dirent *e) {
   return fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int rmdir_tree_at(int dirfd, const char *name, const char *root, int *busy, husk_error *err) {
-  int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return 0;
-    return husk_fail(err, errno, "remove directory tree", "open", "%s under %s", name, root);
-  }
-  DIR *dir = fdopendir(fd);
-  if (!dir) {
-    close(fd);
-    return husk_fail(err, errno, "remove directory tree", "fdopendir", "%s under %s", name, root);
-  }
+static int rmdir_tree_at(int parent, const char *name, const char *root, int *busy, husk_error *err) {
+  DIR *dir;
+  if (open_dir_at(parent, name, "remove directory tree", root, &dir, err) < 0) return -1;
+  if (!dir) return 0;
+  int fd = dirfd(dir);
   int rc = 0;
   for (struct dirent *e; rc == 0 && !*busy && (e = readdir(dir)) != NULL;) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || !is_dir_entry(fd, e)) continue;
@@ -195,7 +195,7 @@ static int rmdir_tree_at(int dirfd, const char *name, const char *root, int *bus
   }
   closedir(dir);
   if (rc < 0 || *busy) return rc;
-  if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT) return 0;
+  if (unlinkat(parent, name, AT_REMOVEDIR) == 0 || errno == ENOENT) return 0;
   if (errno == EBUSY || errno == ENOTEMPTY) {
     *busy = 1;
     return 0;
