@@ -4,7 +4,6 @@
 import { readFile, unlink, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { HuskConfig } from '../config/config.js';
-import { writeFileAtomic } from '../common/atomic-write.js';
 import { FailedPreconditionError, isErrno } from '../common/errors.js';
 import { findNetworkConfig, findPlugin, type CniNetworkList } from './cni-config.js';
 import { invokePlugin, type CniCommand } from './cni-exec.js';
@@ -72,9 +71,7 @@ export class CniNetwork {
       );
       throw e;
     }
-    const cache = this.cachePath(req.podSandboxId);
-    await writeFileAtomic(cache, JSON.stringify({ network, request: req, result: prevResult } satisfies CachedAttachment), 0o644, { sync: false });
-    this.disk.add(basename(cache));
+    await this.disk.write(basename(this.cachePath(req.podSandboxId)), JSON.stringify({ network, request: req, result: prevResult } satisfies CachedAttachment), 0o644);
     return { ips: ipsOf(prevResult), interfaceName: IFNAME, networkName: network.name };
   }
 

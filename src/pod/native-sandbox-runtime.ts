@@ -102,7 +102,7 @@ export class NativeSandboxRuntime implements SandboxRuntime {
   }
 
   async remove(pod: PodRecord): Promise<void> {
-    await this.stop(pod);
+    if (pod.state !== 'notready') await this.stop(pod); // StopPodSandbox already ended the infra process
     await unpinNamespaces([...Object.values(pinsOf(pod)), ...(pod.handles?.pidnsPath ? [pod.handles.pidnsPath] : [])]);
     if (pod.handles?.infraCgroupPath) await this.cgroups.remove(pod.handles.infraCgroupPath);
     await Promise.all([removeTree(nsDir(pod)), removeTree(infraDir(pod))]);

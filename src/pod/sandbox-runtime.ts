@@ -12,7 +12,7 @@ export interface SandboxRuntime {
   startInfra(pod: PodRecord, handles: SandboxHandles): Promise<Partial<SandboxHandles>>;
   /** Stops the infra process; idempotent. Namespaces stay until remove (kubelet may still read status). */
   stop(pod: PodRecord): Promise<void>;
-  /** Frees everything start made; idempotent, also for a half-made pod. */
+  /** Frees everything start made (stopping the infra process first unless the pod is notready); idempotent, also for a half-made pod. */
   remove(pod: PodRecord): Promise<void>;
   /** For restart recovery: does the infra process still run? */
   isRunning(pod: PodRecord): Promise<boolean>;

@@ -5,7 +5,9 @@
 // meanwhile. A power loss in that window costs at most the newest change of
 // a record: the node reboots with every container gone anyway, and a record
 // torn by it is moved aside at the next start (RecordStore.load).
+import { join } from 'node:path';
 import { syncFiles } from '../native/index.js';
+import { writeFileAtomic } from '../common/atomic-write.js';
 import { log } from '../log/logger.js';
 import { afterReply } from '../common/after-reply.js';
 
@@ -14,6 +16,12 @@ export class BackgroundSync {
   private running: Promise<void> | undefined;
 
   constructor(private readonly dir: string) {}
+
+  /** Replaces `name` in the directory atomically now (all a crash of the daemon needs) and makes it durable soon after. */
+  async write(name: string, data: string, mode: number): Promise<void> {
+    await writeFileAtomic(join(this.dir, name), data, mode, { sync: false });
+    this.add(name);
+  }
 
   /** `name` in the directory was written; undefined: only entries changed (a rename or unlink). */
   add(name?: string): void {

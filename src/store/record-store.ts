@@ -5,7 +5,6 @@
 import { renameSync } from 'node:fs';
 import { readdir, readFile, unlink, mkdir, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { writeFileAtomic } from '../common/atomic-write.js';
 import { BackgroundSync } from './background-sync.js';
 import { isErrno } from '../common/errors.js';
 import { isFullId } from '../common/ids.js';
@@ -54,11 +53,7 @@ export class RecordStore<T extends { id: string }> {
 
   save(record: T): Promise<void> {
     const snapshot = JSON.stringify(record);
-    return this.enqueue(record.id, async () => {
-      const path = this.pathOf(record.id);
-      await writeFileAtomic(path, snapshot, 0o600, { sync: false });
-      this.disk.add(basename(path));
-    });
+    return this.enqueue(record.id, () => this.disk.write(basename(this.pathOf(record.id)), snapshot, 0o600));
   }
 
   remove(id: string): Promise<void> {

@@ -125,7 +125,7 @@ export class V2CgroupManager implements CgroupManager {
     if (normalizeCgroupPath(path, 'cgroup path') === '/') throw new InvalidArgumentError('cgroup path', 'the root cgroup is not managed');
     const timeoutMs = options.timeoutMs ?? DEFAULT_REMOVE_TIMEOUT_MS;
     const dir = this.dir(path);
-    if (!(await this.fs.exists(dir)) || (await this.fs.removeEmptyTrees([dir]))) return;
+    if (await this.fs.removeEmptyTrees([dir])) return; // also when it is gone already
     await killTree(this.fs, dir);
     await waitEmpty(this.fs, [dir], timeoutMs, sigkill);
     await removeTree(this.fs, dir, timeoutMs);
