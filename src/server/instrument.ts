@@ -10,6 +10,7 @@ import {
   type sendUnaryData,
   type StatusObject,
 } from '@grpc/grpc-js';
+import { afterReply } from '../common/after-reply.js';
 import { log, type Logger } from '../log/logger.js';
 import { rpcRequests, rpcDuration, rpcInFlight } from '../metrics/rpc-metrics.js';
 import { toGrpcStatus, codeName } from './grpc-status.js';
@@ -22,6 +23,8 @@ const READ_ONLY = /^(Version|Status|RuntimeConfig|List\w+|\w*Status|\w*Stats|Str
 // Handler tables are typed per RPC; here they are only called, with what grpc-js decoded.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyHandler = UnaryHandler<any, unknown> | StreamHandler<any, unknown>;
+/** The in-flight gauge of one method, bound once. */
+type InFlight = ReturnType<typeof rpcInFlight.labels>;
 
 
 export function instrumentService(
@@ -48,10 +51,12 @@ function unimplemented(method: string): AnyHandler {
   };
 }
 
-function begin(method: string, rpc: string, domains: Domains, registry?: Set<AbortController>) {
+function begin(method: string, rpc: string, domains: Domains, inFlight: InFlight, streams?: Set<AbortController>) {
   const requestId = randomUUID();
-  const controller = new AbortController();
-  registry?.add(controller);
+  // Unary handlers rarely look at their signal (PullImage does): its controller is made on first use.
+  let controller = streams ? new AbortController() : undefined;
+  if (controller) streams!.add(controller);
+  let cancelled = false;
   const fields = { req_id: requestId, method: rpc };
   let child: Logger | undefined;
   const ctx: CallContext = {
@@ -59,20 +64,28 @@ function begin(method: string, rpc: string, domains: Domains, registry?: Set<Abo
     get log() {
       return (child ??= log.child(fields));
     },
+    get signal() {
+      if (!controller) {
+        controller = new AbortController();
+        if (cancelled) controller.abort();
+      }
+      return controller.signal;
+    },
     requestId,
     method,
-    signal: controller.signal,
     domains,
   };
   const started = process.hrtime.bigint();
-  rpcInFlight.inc({ method: rpc });
+  inFlight.inc();
   let done = false;
   // grpc-js reports every unary call as cancelled once its stream closes; only an unfinished one is.
   const cancel = () => {
-    if (!done) controller.abort();
+    if (done) return;
+    cancelled = true;
+    controller?.abort();
   };
   const record = (st: StatusObject | undefined, seconds: number, err: unknown) => {
-    rpcInFlight.dec({ method: rpc });
+    inFlight.dec();
     const code = codeName(st?.code ?? Code.OK);
     rpcRequests.inc({ method: rpc, code });
     rpcDuration.observe({ method: rpc, code }, seconds);
@@ -83,14 +96,14 @@ function begin(method: string, rpc: string, domains: Domains, registry?: Set<Abo
   };
   const finish = (err: unknown): StatusObject | undefined => {
     done = true;
-    registry?.delete(controller);
+    if (controller) streams?.delete(controller);
     const st = err === undefined ? undefined : statusOf(err);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    // After the reply's first bytes are written (grpc-js sends them from a native immediate): the client does not wait for bookkeeping.
-    setImmediate(record, st, seconds, err);
+    // The client does not wait for bookkeeping: it runs once the reply and its trailers are written.
+    void afterReply().then(() => record(st, seconds, err));
     return st;
   };
-  return { ctx, controller, cancel, finish };
+  return { ctx, cancel, finish };
 }
 
 function statusOf(err: unknown): StatusObject {
@@ -100,8 +113,9 @@ function statusOf(err: unknown): StatusObject {
 }
 
 function unary(method: string, rpc: string, handler: UnaryHandler<unknown, unknown>, domains: Domains) {
+  const inFlight = rpcInFlight.labels({ method: rpc });
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-    const { ctx, cancel, finish } = begin(method, rpc, domains);
+    const { ctx, cancel, finish } = begin(method, rpc, domains, inFlight);
     call.on('cancelled', cancel);
     new Promise((resolve) => resolve(handler(call.request, ctx))).then(
       (reply) => {
@@ -115,13 +129,14 @@ function unary(method: string, rpc: string, handler: UnaryHandler<unknown, unkno
 
 /** Open streams register in `openStreams` so shutdown can end them. */
 function serverStream(method: string, rpc: string, handler: StreamHandler<unknown, unknown>, domains: Domains, openStreams: Set<AbortController>) {
+  const inFlight = rpcInFlight.labels({ method: rpc });
   return (call: ServerWritableStream<unknown, unknown>) => {
-    const { ctx, controller, cancel, finish } = begin(method, rpc, domains, openStreams);
+    const { ctx, cancel, finish } = begin(method, rpc, domains, inFlight, openStreams);
     call.on('cancelled', cancel);
     (async () => {
       for await (const item of handler(call.request, ctx)) {
-        if (controller.signal.aborted) break;
-        if (!call.write(item)) await waitDrain(call, controller.signal);
+        if (ctx.signal.aborted) break;
+        if (!call.write(item)) await waitDrain(call, ctx.signal);
       }
     })().then(
       () => {
