@@ -2,7 +2,7 @@ import { chmod, unlink } from 'node:fs/promises';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
-import { loadCriProto, criServiceDefinitions } from './proto.js';
+import { criReflectionRoot, criServiceDefinitions } from './proto.js';
 import { instrumentService } from './instrument.js';
 import { listenCriSocket } from './cri-socket.js';
 import { runtimeHandlers } from './runtime/index.js';
@@ -33,7 +33,7 @@ export async function startCriServer(socketPath: string, domains: Domains): Prom
 
   const health = new HealthImplementation({ '': 'SERVING', [RUNTIME]: 'SERVING', [IMAGE]: 'SERVING' } satisfies Record<string, ServingStatus>);
   health.addToServer(server);
-  new ReflectionService(loadCriProto().definition).addToServer(server);
+  new ReflectionService(criReflectionRoot()).addToServer(server);
 
   // husk owns the socket so it can repair old grpc-go clients' :authority (see authority-rewriter.ts).
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure());

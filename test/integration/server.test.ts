@@ -163,9 +163,16 @@ describe('husk serve (gRPC on a unix socket)', function () {
     });
     call.write({ list_services: '' });
     const names = (await reply).list_services_response.service.map((s) => s.name);
+    const symbolReply = new Promise<{ file_descriptor_response?: { file_descriptor_proto: Buffer[] } }>((resolve, reject) => {
+      call.once('data', resolve);
+      call.on('error', reject);
+    });
+    call.write({ file_containing_symbol: 'runtime.v1.PodSandboxConfig' });
+    const files = (await symbolReply).file_descriptor_response?.file_descriptor_proto ?? [];
     call.end();
     client.close();
     expect(names).to.include.members(['runtime.v1.RuntimeService', 'runtime.v1.ImageService']);
+    expect(files.map((f) => f.toString('latin1')).join('')).to.include('PodSandboxConfig');
   });
 
   /** Version over a raw HTTP/2 session, after `idleMs` of silence; the grpc-status it ends with. */
