@@ -54,8 +54,8 @@ function unimplemented(method: string): AnyHandler {
 function begin(method: string, rpc: string, domains: Domains, inFlight: InFlight, streams?: Set<AbortController>) {
   const requestId = randomUUID();
   // Unary handlers rarely look at their signal (PullImage does): its controller is made on first use.
-  let controller = streams ? new AbortController() : undefined;
-  if (controller) streams!.add(controller);
+  let controller: AbortController | undefined;
+  if (streams) streams.add((controller = new AbortController()));
   let cancelled = false;
   const fields = { req_id: requestId, method: rpc };
   let child: Logger | undefined;

@@ -32,10 +32,11 @@ export function criServiceDefinitions(): { runtime: ServiceDefinition; image: Se
  * service, message and enum.
  */
 export function criReflectionRoot(): PackageDefinition {
-  const seen = new Set<unknown>();
+  const seen = new Set<Buffer[]>();
   const root: PackageDefinition = {};
   for (const [name, entry] of Object.entries(loadCriProto().definition)) {
-    const files = (entry as { fileDescriptorProtos?: unknown }).fileDescriptorProtos;
+    // A service has none of its own: its methods' types carry them.
+    const files = (entry as { fileDescriptorProtos?: Buffer[] }).fileDescriptorProtos;
     if (files === undefined || seen.has(files)) continue;
     seen.add(files);
     root[name] = entry;
